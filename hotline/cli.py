@@ -21,6 +21,7 @@ STAGE_COMMANDS = [
     "infra.commands",
     "schemas.commands",
     "producers.commands",
+    "streams.classify.commands",
     "streams.commands",
     "sinks.commands",
     "hotline.demo",
