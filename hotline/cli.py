@@ -20,10 +20,12 @@ from hotline.log import setup_logging
 STAGE_COMMANDS = [
     "infra.commands",
     "schemas.commands",
+    "producers.simulator.commands",
     "producers.commands",
     "streams.classify.commands",
     "streams.commands",
     "sinks.commands",
+    "sinks.report.commands",
     "hotline.demo",
 ]
 
