@@ -10,20 +10,29 @@ Two shapes of the same record:
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = 1
+KNOWN_SCHEMA_VERSIONS = (1,)
+"""Every version this code can read; consumers accept all of them (docs/schemas.md)."""
 
 # Sizes a real call never reaches; larger input is an integration bug or an attack.
 MAX_TURNS = 50
 MAX_QUESTION_CHARS = 2_000
 MAX_ANSWER_CHARS = 4_000
 MAX_EVENT_BYTES = 256 * 1024
+MAX_CALL_SECONDS = 24 * 3600  # from reaching the line to hanging up
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100  # outside: a broken clock or seconds/milliseconds mix-up
+Language = Literal["fr", "ar", "ary", "ary-Latn", "en", "ber", "und"]
+LANGUAGES: tuple[str, ...] = get_args(Language)
+"""Language codes of contract 4: French, Modern Standard Arabic, Darija (Arabic script),
+Darija in Latin script (Arabizi), English, Amazigh, unknown."""
 
 # Namespace of event ids derived from (source, call_id) when the sender gives none, so that
 # a re-sent call gets the same id and is never counted twice.
@@ -31,14 +40,29 @@ EVENT_ID_NAMESPACE = uuid.UUID("6f0b6a8e-3c1e-5d2a-9a43-1f6c0d7e2b91")
 
 
 def _to_utc(value: datetime) -> datetime:
-    return value.astimezone(timezone.utc)
+    value = value.astimezone(timezone.utc)
+    if not EARLIEST_YEAR <= value.year < LATEST_YEAR:
+        raise ValueError(f"time {value.isoformat()} is outside {EARLIEST_YEAR}-{LATEST_YEAR} (a broken clock, or milliseconds sent as seconds?)")
+    return value
 
 
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
 """A timezone-aware time, stored in UTC (contract 7). Naive times are rejected."""
 
 ShortText = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")]
-"""Identifiers (call, agent, site, line): ASCII, no spaces, at most 64 characters."""
+"""Identifiers (call, agent, site, line, source): ASCII, no spaces, at most 64 characters."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(value: str | None) -> str | None:
+    if value is not None and (m := _CONTROL.search(value)):
+        raise ValueError(f"contains a control character (U+{ord(m.group()):04X}); only text, tabs and line breaks are allowed")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_printable)]
+"""Free text: any script, tabs and line breaks, but no NUL or other control characters."""
 
 
 class Disposition(str, Enum):
@@ -57,10 +81,10 @@ class Strict(BaseModel):
 class Turn(Strict):
     """One question of the caller and the agent's answer, in the order they were spoken."""
 
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
-    answer: str = Field("", max_length=MAX_ANSWER_CHARS)
-    topic_tag: str | None = Field(None, max_length=64, description="The agent's own topic tag, when the call-centre system has one.")
-    asked_at: UtcDatetime | None = None
+    question: Text = Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="What the caller asked, as the agent wrote it down.")
+    answer: Text = Field("", max_length=MAX_ANSWER_CHARS, description="What the agent answered.")
+    topic_tag: Text | None = Field(None, max_length=64, description="The agent's own topic tag, when the call-centre system has one.")
+    asked_at: UtcDatetime | None = Field(None, description="When the question was asked, when the system records it.")
 
 
 class CallBase(Strict):
@@ -68,8 +92,8 @@ class CallBase(Strict):
     line: ShortText = Field("allo-liqah", description="Which hotline (several numbers can share one pipeline).")
     site: ShortText = Field(description="Contact-centre site that took the call.")
     agent_id: ShortText | None = Field(None, description="Agent who answered; none for abandoned and out-of-hours calls.")
-    region: str | None = Field(None, max_length=64, description="Caller's region (one of Morocco's 12), when known.")
-    language: str | None = Field(None, max_length=16, description="Language of the call as tagged by the agent, when known.")
+    region: Text | None = Field(None, min_length=1, max_length=64, description="Caller's region (one of Morocco's 12), when known.")
+    language: Language | None = Field(None, description="Language of the call as tagged by the agent, when known: " + ", ".join(LANGUAGES) + ".")
     queued_at: UtcDatetime = Field(description="When the call reached the line (entered the queue).")
     answered_at: UtcDatetime | None = Field(None, description="When an agent picked up; none if never answered.")
     ended_at: UtcDatetime = Field(description="When the call ended.")
@@ -80,6 +104,8 @@ class CallBase(Strict):
     def _times_in_order(self) -> CallBase:
         if self.ended_at < self.queued_at:
             raise ValueError("ended_at is before queued_at (a call cannot have a negative duration)")
+        if (self.ended_at - self.queued_at).total_seconds() > MAX_CALL_SECONDS:
+            raise ValueError(f"the call lasts more than {MAX_CALL_SECONDS // 3600} hours from queued_at to ended_at; check both times")
         answered = self.disposition in (Disposition.answered, Disposition.transferred)
         if answered and self.answered_at is None:
             raise ValueError(f"answered_at is required when disposition is {self.disposition.value}")
@@ -89,6 +115,9 @@ class CallBase(Strict):
             raise ValueError("answered_at must lie between queued_at and ended_at")
         if not answered and self.transcript:
             raise ValueError(f"a {self.disposition.value} call has no transcript")
+        for i, turn in enumerate(self.transcript):
+            if turn.asked_at is not None and not (self.queued_at <= turn.asked_at <= self.ended_at):
+                raise ValueError(f"transcript[{i}].asked_at must lie between queued_at and ended_at")
         return self
 
     @property
@@ -114,26 +143,31 @@ class Call(CallBase):
 class CallSubmission(CallBase):
     """A call as a call-centre system sends it to the edge."""
 
-    caller_number: str | None = Field(None, max_length=32, description="Caller's phone number; hashed at the edge, never stored.")
+    caller_number: str | None = Field(
+        None,
+        max_length=32,
+        pattern=r"^\+?[0-9][0-9 ().\-]{2,}$",
+        description="Caller's phone number (e.g. 0612345678 or +212612345678); hashed at the edge, never stored. Omit it when withheld.",
+    )
 
 
 class EnvelopeBase(Strict):
-    schema_version: Literal[1] = SCHEMA_VERSION
-    source: str = Field(min_length=1, max_length=64, description="Which system emitted the event (e.g. simulator, connect, http).")
-    emitted_at: UtcDatetime
+    schema_version: Literal[1] = Field(SCHEMA_VERSION, description="Version of this record's layout; see docs/schemas.md.")
+    source: ShortText = Field(description="Which system emitted the event (e.g. simulator, connect, http).")
+    emitted_at: UtcDatetime = Field(description="When the source system emitted the event.")
 
 
 class CallEvent(EnvelopeBase):
     """What the calls topic carries; keyed by `call.call_id`."""
 
-    event_id: uuid.UUID
+    event_id: uuid.UUID = Field(description="Unique id of the event; a re-sent event keeps its id and is counted once.")
     call: Call
 
 
 class CallEventSubmission(EnvelopeBase):
     """What the edge accepts; `event_id` is derived from (source, call_id) when missing."""
 
-    event_id: uuid.UUID | None = None
+    event_id: uuid.UUID | None = Field(None, description="Omit it to have it derived from (source, call_id), so that a re-sent call keeps its id.")
     call: CallSubmission
 
 

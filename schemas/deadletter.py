@@ -21,6 +21,6 @@ class DeadLetter(Strict):
     source_topic: str | None = None
     source_partition: int | None = None
     source_offset: int | None = None
-    key: bytes | None = Field(None, description="The original Kafka key (base64 in JSON).")
-    original: bytes = Field(description="The original bytes, unchanged (base64 in JSON).")
+    key: bytes | None = Field(None, description="The original Kafka key (URL-safe base64, RFC 4648 section 5, in JSON).")
+    original: bytes = Field(description="The original bytes, unchanged (URL-safe base64, RFC 4648 section 5, in JSON).")
     failed_at: UtcDatetime

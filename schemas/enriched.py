@@ -11,10 +11,9 @@ import uuid
 
 from pydantic import Field
 
-from schemas.call import SCHEMA_VERSION, Disposition, ShortText, Strict, UtcDatetime
+from schemas.call import LANGUAGES, SCHEMA_VERSION, Disposition, ShortText, Strict, UtcDatetime
 
 FAMILIES = ("general", "vaccination", "adverse_effects", "other")
-LANGUAGES = ("fr", "ar", "ary", "ary-Latn", "en", "ber", "und")
 VACCINES = ("sinopharm", "astrazeneca", "pfizer", "janssen", "unknown")
 SYMPTOMS = (
     "injection_site", "fever", "headache", "fatigue", "muscle_pain", "nausea",
