@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     worker_id: str = Field("hotline-worker", description="Faust app id (the consumer group of the workers).")
     worker_web_port: int = Field(6066, description="Port of the Faust worker's web endpoint (0 disables it).")
     classifier_threshold: float = Field(0.35, description="Below this confidence a question is `other` and goes to the unmatched topic.")
+    catalog_path: Path | None = Field(None, description="Question catalog TOML file; empty = the catalog shipped in schemas/catalog.toml.")
     window_grace_seconds: int = Field(3600, description="Late events within this grace period still update their window.")
     service_level_seconds: int = Field(20, description="Answered within this many seconds counts toward the service level.")
     poison_ratio: float = Field(0.5, description="Stop the worker when more than this share of the last `poison_window` records is invalid.")
