@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     sink_batch_rows: int = Field(20000, description="Flush a batch to ClickHouse at this many calls...")
     sink_batch_seconds: float = Field(2.0, description="...or after this many seconds, whichever comes first.")
 
+    # --- report and staffing -----------------------------------------------------------
+    service_level_target: float = Field(0.8, gt=0, lt=1, description="Share of calls to answer within `service_level_seconds` (report staffing).")
+    staffing_max_occupancy: float = Field(0.85, gt=0, le=1, description="Erlang C staffing keeps agent occupancy at or below this share.")
+    staffing_shrinkage: float = Field(0.3, ge=0, lt=1, description="Share of paid time agents are off the phones (breaks, training); scheduled = needed / (1 - shrinkage).")
+
     # --- ingest ------------------------------------------------------------------------
     ingest_host: str = Field("127.0.0.1", description="Bind address of `hotline ingest`.")
     ingest_port: int = Field(8080, description="Port of `hotline ingest`.")

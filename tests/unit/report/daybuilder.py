@@ -1,0 +1,192 @@
+"""A small, seeded day of enriched calls; its table rows; and the report's figures computed in
+plain Python from the calls (independently of the SQL), to check the report against.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from schemas.call import Disposition
+from schemas.enriched import EnrichedCall, EnrichedQuestion
+
+TZ = "Africa/Casablanca"
+QUESTIONS = {
+    "vaccination": ["vaccination.registration", "vaccination.appointment", "vaccination.second_dose"],
+    "general": ["general.certificate", "general.vaccine_cost"],
+    "adverse_effects": ["adverse_effects.common", "adverse_effects.severe"],
+}
+UNMATCHED = ["Wach kayn chi taxi l centre", "wach  KAYN chi taxi l centre ", "واش نقدر نسافر", "est-ce que je peux voyager"]
+VACCINES = ["sinopharm", "astrazeneca", "pfizer"]
+SYMPTOMS = ["fever", "headache", "injection_site", "fatigue"]
+
+
+def build_day(day: date, n_calls: int = 300, seed: int = 7, agents: int = 8) -> list[EnrichedCall]:
+    """Calls queued across the local day; the line is open 08:00-18:00 local."""
+    rng = random.Random(seed)
+    zone = ZoneInfo(TZ)
+    start = datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(timezone.utc)
+    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), zone).astimezone(timezone.utc)
+    span = int((end - start).total_seconds())
+    calls = []
+    for i in range(n_calls):
+        # Most calls in opening hours, a few outside; the last second of the day is included.
+        queued = start + timedelta(seconds=rng.randrange(span))
+        local_hour = queued.astimezone(zone).hour
+        if not 8 <= local_hour < 18 and rng.random() < 0.7:
+            queued = datetime.combine(day, datetime.min.time(), zone).replace(hour=rng.randrange(8, 18), minute=rng.randrange(60),
+                                                                           second=rng.randrange(60)).astimezone(timezone.utc)
+            local_hour = queued.astimezone(zone).hour
+        if i == 0:
+            queued = end - timedelta(seconds=1)  # edge: 23:59:59 local
+            local_hour = 23
+        wait = round(rng.uniform(0, 90), 1)
+        if not 8 <= local_hour < 18:
+            disp, answered_at, agent, handle = Disposition.out_of_hours, None, None, None
+            ended = queued + timedelta(seconds=round(rng.uniform(10, 30), 1))
+            wait = (ended - queued).total_seconds()
+        elif rng.random() < 0.12:
+            disp, answered_at, agent, handle = Disposition.abandoned, None, None, None
+            ended = queued + timedelta(seconds=wait)
+        else:
+            disp = Disposition.transferred if rng.random() < 0.05 else Disposition.answered
+            answered_at = queued + timedelta(seconds=wait)
+            handle = round(rng.uniform(40, 400), 1)
+            ended = answered_at + timedelta(seconds=handle)
+            agent = f"agent-{rng.randrange(agents):02d}"
+        questions = []
+        if answered_at is not None:
+            for seq in range(rng.randrange(1, 4)):
+                family = rng.choice(["vaccination", "vaccination", "general", "adverse_effects", "other"])
+                if family == "other":
+                    questions.append(EnrichedQuestion(seq=seq, question=rng.choice(UNMATCHED), family="other", question_id=None,
+                                                      language=rng.choice(["ary", "fr"]), confidence=0.1))
+                    continue
+                qid = rng.choice(QUESTIONS[family])
+                vaccine, symptoms = None, ()
+                if family == "adverse_effects":
+                    vaccine = rng.choice(VACCINES)
+                    symptoms = tuple(sorted(rng.sample(SYMPTOMS, rng.randrange(1, 3))))
+                questions.append(EnrichedQuestion(seq=seq, question=f"question {qid} {i}", family=family, question_id=qid,
+                                                  language=rng.choice(["fr", "ary", "ar", "ary-Latn"]), confidence=0.9,
+                                                  vaccine=vaccine, symptoms=symptoms))
+        calls.append(EnrichedCall(
+            event_id=uuid.UUID(int=rng.getrandbits(128)), source="test", call_id=f"c{i}", line="allo-liqah", site="rabat",
+            agent_id=agent, caller_hash=None, region=None, language="fr", queued_at=queued, answered_at=answered_at,
+            ended_at=ended, disposition=disp, wait_seconds=wait, handle_seconds=handle, questions=tuple(questions),
+            catalog_version="test", processed_at=ended,
+        ))
+    return calls
+
+
+def _local(t: datetime) -> datetime:
+    return t.astimezone(ZoneInfo(TZ))
+
+
+def table_rows(calls: list[EnrichedCall]) -> dict[str, list[dict]]:
+    """Rows of the calls, questions and adverse_effect_mentions tables (sinks/migrations/0001)."""
+    out: dict[str, list[dict]] = {"calls": [], "questions": [], "adverse_effect_mentions": []}
+    for n, c in enumerate(calls):
+        loc = _local(c.queued_at)
+        out["calls"].append({
+            "event_id": c.event_id, "call_id": c.call_id, "source": c.source, "line": c.line, "site": c.site,
+            "agent_id": c.agent_id, "caller_hash": c.caller_hash, "region": c.region, "language": c.language,
+            "disposition": c.disposition.value, "queued_at": c.queued_at, "answered_at": c.answered_at,
+            "ended_at": c.ended_at, "local_date": loc.date(), "local_hour": loc.hour, "wait_seconds": c.wait_seconds,
+            "handle_seconds": c.handle_seconds, "questions": len(c.questions), "redactions": c.redactions,
+            "catalog_version": c.catalog_version, "schema_version": c.schema_version, "processed_at": c.processed_at,
+            "kafka_partition": 0, "kafka_offset": n,
+        })
+        for q in c.questions:
+            out["questions"].append({
+                "event_id": c.event_id, "seq": q.seq, "local_date": loc.date(), "local_hour": loc.hour,
+                "queued_at": c.queued_at, "family": q.family, "question_id": q.question_id, "language": q.language,
+                "confidence": q.confidence, "question": q.question, "answer": q.answer, "topic_tag": q.topic_tag,
+                "vaccine": q.vaccine, "symptoms": list(q.symptoms), "site": c.site, "region": c.region,
+                "catalog_version": c.catalog_version,
+            })
+            for s in q.symptoms:
+                out["adverse_effect_mentions"].append({
+                    "event_id": c.event_id, "seq": q.seq, "local_date": loc.date(), "queued_at": c.queued_at,
+                    "vaccine": q.vaccine or "unknown", "symptom": s, "language": q.language, "region": c.region,
+                })
+    return out
+
+
+def sql_literal(v: object) -> str:
+    """A ClickHouse literal for chdb inserts (the driver needs none)."""
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, datetime):
+        return "'" + v.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S") + "'"
+    if isinstance(v, (date, uuid.UUID)):
+        return f"'{v}'"
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(sql_literal(x) for x in v) + "]"
+    s = str(v).replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{s}'"
+
+
+def insert_sql(table: str, rows: list[dict]) -> str:
+    cols = list(rows[0])
+    values = ",\n".join("(" + ", ".join(sql_literal(r[c]) for c in cols) + ")" for r in rows)
+    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES\n{values}"
+
+
+def expected_figures(calls: list[EnrichedCall], day: date, target_seconds: int = 20) -> dict:
+    """Hourly and daily figures straight from the calls, keyed by local 'HH:00' label."""
+    zone = ZoneInfo(TZ)
+    mine = [c for c in calls if _local(c.queued_at).date() == day]
+    hourly: dict[str, dict] = defaultdict(lambda: Counter())
+    waits: dict[str, list[float]] = defaultdict(list)
+    handles: dict[str, list[float]] = defaultdict(list)
+    agents: dict[str, set] = defaultdict(set)
+    for c in mine:
+        h = _local(c.queued_at).strftime("%H:00")
+        d = c.disposition.value
+        row = hourly[h]
+        if d == "out_of_hours":
+            row["out_of_hours"] += 1
+            continue
+        row["offered"] += 1
+        if d in ("answered", "transferred"):
+            row["answered"] += 1
+            row["answered_in_target"] += c.wait_seconds <= target_seconds
+            waits[h].append(c.wait_seconds)
+            handles[h].append(c.handle_seconds)
+        if d == "transferred":
+            row["transferred"] += 1
+        if d == "abandoned":
+            row["abandoned"] += 1
+    for c in calls:
+        if c.answered_at is not None and c.agent_id and _local(c.answered_at).date() == day:
+            agents[_local(c.answered_at).strftime("%H:00")].add(c.agent_id)
+    all_waits = [w for ws in waits.values() for w in ws]
+    all_handles = [x for xs in handles.values() for x in xs]
+    family_questions = Counter(q.family for c in mine for q in c.questions)
+    family_calls = Counter(f for c in mine for f in {q.family for q in c.questions})
+    adverse = Counter((q.vaccine or "unknown", s) for c in mine for q in c.questions for s in q.symptoms)
+    return {
+        "hourly": {h: {**row, "asa_seconds": sum(waits[h]) / len(waits[h]) if waits[h] else None,
+                       "aht_seconds": sum(handles[h]) / len(handles[h]) if handles[h] else None}
+                   for h, row in hourly.items()},
+        "agents": {h: len(a) for h, a in agents.items()},
+        "day_agents": len(set().union(*agents.values())) if agents else 0,
+        "offered": sum(r["offered"] for r in hourly.values()),
+        "answered": sum(r["answered"] for r in hourly.values()),
+        "abandoned": sum(r["abandoned"] for r in hourly.values()),
+        "out_of_hours": sum(r["out_of_hours"] for r in hourly.values()),
+        "asa_seconds": sum(all_waits) / len(all_waits) if all_waits else None,
+        "aht_seconds": sum(all_handles) / len(all_handles) if all_handles else None,
+        "families": dict(family_questions),
+        "family_calls": dict(family_calls),
+        "adverse": dict(adverse),
+        "zone": str(zone),
+    }

@@ -1,0 +1,113 @@
+"""The report's SQL on a modern ClickHouse (chdb, in-process) over tables created by the
+project's own migrations; the figures must equal those computed in Python from the calls."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from hotline.config import Settings
+from hotline.errors import HotlineError
+from sinks.migrate import migrate
+from sinks.report.build import compute_figures
+
+from .daybuilder import build_day, expected_figures, insert_sql, table_rows
+
+chdb_session = pytest.importorskip("chdb.session")
+
+DAY = date(2021, 6, 1)  # UTC+1 in Casablanca
+RAMADAN_DAY = date(2021, 4, 20)  # UTC+0 (Morocco suspends its summer time during Ramadan)
+
+
+@pytest.fixture(scope="module")
+def chdb():
+    """A chdb session with the project's schema in a unique database, and both query adapters."""
+    sess = chdb_session.Session()
+    db = f"report_test_{uuid.uuid4().hex[:8]}"
+
+    def run(sql: str) -> list[tuple]:
+        res = sess.query(sql, "JSONCompact")
+        text = res.bytes().decode() if res is not None else ""
+        return [tuple(r) for r in json.loads(text)["data"]] if text.strip() else []
+
+    def execute(sql: str) -> list[dict]:
+        return json.loads(sess.query(sql, "JSON").bytes().decode())["data"]
+
+    migrate(run, db)
+    calls = build_day(DAY, n_calls=400, seed=11) + build_day(RAMADAN_DAY, n_calls=120, seed=12)
+    # neighbours that must not leak into the day: the day before and after
+    calls += build_day(date(2021, 5, 31), n_calls=50, seed=13) + build_day(date(2021, 6, 2), n_calls=50, seed=14)
+    for table, rows in table_rows(calls).items():
+        run(insert_sql(f"{db}.{table}", rows))
+    yield {"db": db, "run": run, "execute": execute, "calls": calls}
+    run(f"DROP DATABASE IF EXISTS {db}")
+    sess.close()
+
+
+SETTINGS = Settings(mode="test")
+
+
+def _figures(chdb, day):
+    return compute_figures(day, chdb["execute"], chdb["db"], SETTINGS)
+
+
+@pytest.mark.parametrize("day,hours", [(DAY, 24), (RAMADAN_DAY, 24)])
+def test_report_sql_matches_python(chdb, day, hours):
+    f = _figures(chdb, day)
+    exp = expected_figures(chdb["calls"], day)
+    assert len(f["hourly"]) == hours
+    by_label = {h["label"]: h for h in f["hourly"]}
+    for label, e in exp["hourly"].items():
+        got = by_label[label]
+        for k in ("offered", "answered", "abandoned", "transferred", "out_of_hours", "answered_in_target"):
+            assert got[k] == e.get(k, 0), (label, k)
+        for k in ("asa_seconds", "aht_seconds"):
+            assert got[k] == pytest.approx(e[k], rel=1e-5) if e[k] is not None else got[k] is None
+    for h in f["hourly"]:
+        if h["label"] not in exp["hourly"]:
+            assert h["offered"] == 0 and h["out_of_hours"] == 0
+        assert h["agents_on_duty"] == exp["agents"].get(h["label"], 0)
+    s = f["summary"]
+    for k in ("offered", "answered", "abandoned", "out_of_hours"):
+        assert s[k] == exp[k], k
+    assert s["asa_seconds"] == pytest.approx(exp["asa_seconds"], rel=1e-5)
+    assert s["aht_seconds"] == pytest.approx(exp["aht_seconds"], rel=1e-5)
+    assert s["agents_on_duty"] == exp["day_agents"]
+    assert {r["family"]: r["questions"] for r in f["families"]} == exp["families"]
+    assert {r["family"]: r["calls"] for r in f["families"]} == exp["family_calls"]
+    assert {(r["vaccine"], r["symptom"]): r["mentions"] for r in f["adverse_effects"]} == exp["adverse"]
+
+
+def test_unmatched_grouped_by_case_and_spacing(chdb):
+    f = _figures(chdb, DAY)
+    texts = [r["text"] for r in f["unmatched"]]
+    assert "wach kayn chi taxi l centre" in texts
+    assert len(texts) == len(set(texts))
+    # the two spellings of the taxi question are one group
+    exp = sum(1 for c in chdb["calls"] if _local_day(c) == DAY
+              for q in c.questions if q.family == "other" and "taxi" in q.question.lower())
+    taxi = next(r for r in f["unmatched"] if r["text"] == "wach kayn chi taxi l centre")
+    assert exp > 0 and taxi["count"] == exp
+
+
+def _local_day(call):
+    return call.queued_at.astimezone(ZoneInfo("Africa/Casablanca")).date()
+
+
+def test_alerts_latest_revision(chdb):
+    db, run = chdb["db"], chdb["run"]
+    run(f"INSERT INTO {db}.alerts (alert_id, revision, local_date, vaccine, symptom, observed, baseline_mean, baseline_sd, "
+        f"statistic, threshold, method, published_at, kafka_partition, kafka_offset) VALUES "
+        f"('2021-06-01:pfizer:fever', 1, '2021-06-01', 'pfizer', 'fever', 9, 2.0, 1.0, 7.0, 3.0, 'ears_c2', '2021-06-01 12:00:00', 0, 1), "
+        f"('2021-06-01:pfizer:fever', 2, '2021-06-01', 'pfizer', 'fever', 12, 2.0, 1.0, 10.0, 3.0, 'ears_c2', '2021-06-01 13:00:00', 0, 2)")
+    alerts = _figures(chdb, DAY)["alerts"]
+    assert [(a["vaccine"], a["symptom"], int(a["observed"]), int(a["revision"])) for a in alerts] == [("pfizer", "fever", 12, 2)]
+
+
+def test_empty_day_is_a_clear_error(chdb):
+    with pytest.raises(HotlineError, match=r"no calls on 2021-07-15 .*holds calls from 2021-04-20 to 2021-06-02"):
+        _figures(chdb, date(2021, 7, 15))
