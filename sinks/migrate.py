@@ -83,6 +83,15 @@ def applied(run: SqlRunner, database: str) -> dict[int, tuple[str, str]]:
     return {int(v): (str(n), str(c)) for v, n, c in rows}
 
 
+def applied_if_any(run: SqlRunner, database: str) -> dict[int, tuple[str, str]]:
+    """Like `applied`, but empty when the database or its bookkeeping table does not exist yet."""
+    exists = run(
+        "SELECT count() FROM system.tables WHERE database = "
+        f"{quote(database)} AND name = 'schema_migrations'"
+    )[0][0]
+    return applied(run, database) if exists else {}
+
+
 def migrate(run: SqlRunner, database: str, migrations: list[Migration] | None = None) -> list[Migration]:
     """Apply the pending migrations in order; returns those applied (empty on a re-run)."""
     if not _DB_NAME.match(database):
