@@ -82,12 +82,12 @@ def import_file(
     fmt: str,
     key: bytes,
     emit: Callable[[CallEvent], None] | None,
-    err: IO[str] = sys.stderr,
+    err: IO[str] | None = None,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> ImportSummary:
     """Validate every record of `path`; hand valid events to `emit` (None = dry run)."""
     summary = ImportSummary()
-    rejects = Rejects(rejects_path_for(path), err)
+    rejects = Rejects(rejects_path_for(path), err or sys.stderr)
     progress = Progress(log, "produce", every=2.0)
     try:
         for record in read_records(path, fmt, summary.superseded):
