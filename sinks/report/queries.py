@@ -82,11 +82,11 @@ WHERE {by_day}
 GROUP BY family
 ORDER BY questions DESC, family""",
         "questions": f"""
-SELECT family, ifNull(question_id, '') AS question_id, count() AS questions, uniqExact(event_id) AS calls
+SELECT family, ifNull(question_id, '') AS catalog_question, count() AS questions, uniqExact(event_id) AS calls
 FROM {db}.questions
 WHERE {by_day}
-GROUP BY family, question_id
-ORDER BY questions DESC, question_id""",
+GROUP BY family, catalog_question
+ORDER BY questions DESC, catalog_question""",
         "languages": f"""
 SELECT language, count() AS questions
 FROM {db}.questions
@@ -128,8 +128,11 @@ def data_range_query(database: str) -> str:
 
 
 def fetch_rows(execute: Execute, queries: dict[str, str]) -> dict[str, list[dict]]:
-    """Run every query; rename the unmatched columns to the figures' names."""
+    """Run every query; rename columns whose natural name would shadow a table column
+    (`f(x) AS x` is a cyclic alias on ClickHouse 18.16)."""
     rows = {name: execute(sql) for name, sql in queries.items()}
+    rows["questions"] = [{"family": r["family"], "question_id": r["catalog_question"], "questions": r["questions"],
+                          "calls": r["calls"]} for r in rows["questions"]]
     rows["unmatched"] = [{"text": r["grouped_text"], "count": r["asked"], "calls": r["calls"], "example": r["example"]}
                          for r in rows["unmatched"]]
     return rows
