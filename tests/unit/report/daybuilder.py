@@ -1,4 +1,4 @@
-"""A small, seeded day of enriched calls; its table rows; and the report's figures computed in
+"""A small, seeded day of enriched calls; the sink's batch of them; and the report's figures computed in
 plain Python from the calls (independently of the SQL), to check the report against.
 """
 
@@ -12,6 +12,9 @@ from zoneinfo import ZoneInfo
 
 from schemas.call import Disposition
 from schemas.enriched import EnrichedCall, EnrichedQuestion
+from schemas.feed import SpikeAlert
+from sinks.rows import LocalClock, parse_alert, parse_call
+from sinks.sink import Batch
 
 TZ = "Africa/Casablanca"
 QUESTIONS = {
@@ -86,38 +89,21 @@ def _local(t: datetime) -> datetime:
     return t.astimezone(ZoneInfo(TZ))
 
 
-def table_rows(calls: list[EnrichedCall]) -> dict[str, list[dict]]:
-    """Rows of the calls, questions and adverse_effect_mentions tables (sinks/migrations/0001)."""
-    out: dict[str, list[dict]] = {"calls": [], "questions": [], "adverse_effect_mentions": []}
+def sink_batch(calls: list[EnrichedCall], alerts: list[SpikeAlert] = ()) -> Batch:
+    """The sink's own batch of these records, parsed from their JSON as if read from Kafka."""
+    clock = LocalClock(TZ)
+    batch = Batch()
     for n, c in enumerate(calls):
-        loc = _local(c.queued_at)
-        out["calls"].append({
-            "event_id": c.event_id, "call_id": c.call_id, "source": c.source, "line": c.line, "site": c.site,
-            "agent_id": c.agent_id, "caller_hash": c.caller_hash, "region": c.region, "language": c.language,
-            "disposition": c.disposition.value, "queued_at": c.queued_at, "answered_at": c.answered_at,
-            "ended_at": c.ended_at, "local_date": loc.date(), "local_hour": loc.hour, "wait_seconds": c.wait_seconds,
-            "handle_seconds": c.handle_seconds, "questions": len(c.questions), "redactions": c.redactions,
-            "catalog_version": c.catalog_version, "schema_version": c.schema_version, "processed_at": c.processed_at,
-            "kafka_partition": 0, "kafka_offset": n,
-        })
-        for q in c.questions:
-            out["questions"].append({
-                "event_id": c.event_id, "seq": q.seq, "local_date": loc.date(), "local_hour": loc.hour,
-                "queued_at": c.queued_at, "family": q.family, "question_id": q.question_id, "language": q.language,
-                "confidence": q.confidence, "question": q.question, "answer": q.answer, "topic_tag": q.topic_tag,
-                "vaccine": q.vaccine, "symptoms": list(q.symptoms), "site": c.site, "region": c.region,
-                "catalog_version": c.catalog_version,
-            })
-            for s in q.symptoms:
-                out["adverse_effect_mentions"].append({
-                    "event_id": c.event_id, "seq": q.seq, "local_date": loc.date(), "queued_at": c.queued_at,
-                    "vaccine": q.vaccine or "unknown", "symptom": s, "language": q.language, "region": c.region,
-                })
-    return out
+        rec = parse_call(c.model_dump_json().encode(), 0, n, clock)
+        batch.calls[(rec.call.event_id,)] = rec
+    for n, a in enumerate(alerts):
+        rec = parse_alert(a.model_dump_json().encode(), 0, n)
+        batch.alerts[(a.alert_id, a.revision)] = rec
+    return batch
 
 
 def sql_literal(v: object) -> str:
-    """A ClickHouse literal for chdb inserts (the driver needs none)."""
+    """A ClickHouse VALUES literal (chdb takes SQL text, not Python columns)."""
     if v is None:
         return "NULL"
     if isinstance(v, bool):
@@ -130,14 +116,26 @@ def sql_literal(v: object) -> str:
         return f"'{v}'"
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(sql_literal(x) for x in v) + "]"
+    if isinstance(v, bytes):
+        v = v.decode("utf-8", "replace")
     s = str(v).replace("\\", "\\\\").replace("'", "\\'")
     return f"'{s}'"
 
 
-def insert_sql(table: str, rows: list[dict]) -> str:
-    cols = list(rows[0])
-    values = ",\n".join("(" + ", ".join(sql_literal(r[c]) for c in cols) + ")" for r in rows)
-    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES\n{values}"
+class ChdbStore:
+    """The sink's Store interface on chdb: same row building, inserts as SQL text."""
+
+    def __init__(self, run, database: str) -> None:  # noqa: ANN001 - run(sql) -> rows
+        self.run, self.database = run, database
+
+    def existing(self, table, keys, dates) -> set:  # noqa: ANN001
+        return set()
+
+    def insert(self, table, columns) -> None:  # noqa: ANN001
+        names, data = columns
+        rows = zip(*data)
+        values = ",\n".join("(" + ", ".join(sql_literal(v) for v in row) + ")" for row in rows)
+        self.run(f"INSERT INTO {self.database}.{table.name} ({', '.join(names)}) VALUES\n{values}")
 
 
 def expected_figures(calls: list[EnrichedCall], day: date, target_seconds: int = 20) -> dict:

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from hotline.config import Settings
 from hotline.errors import HotlineError
+from schemas.feed import SpikeAlert
 from sinks.migrate import migrate
 from sinks.report.build import compute_figures
 
-from .daybuilder import build_day, expected_figures, insert_sql, table_rows
+from sinks.sink import flush
+
+from .daybuilder import ChdbStore, build_day, expected_figures, sink_batch
 
 chdb_session = pytest.importorskip("chdb.session")
 
@@ -41,8 +44,7 @@ def chdb():
     calls = build_day(DAY, n_calls=400, seed=11) + build_day(RAMADAN_DAY, n_calls=120, seed=12)
     # neighbours that must not leak into the day: the day before and after
     calls += build_day(date(2021, 5, 31), n_calls=50, seed=13) + build_day(date(2021, 6, 2), n_calls=50, seed=14)
-    for table, rows in table_rows(calls).items():
-        run(insert_sql(f"{db}.{table}", rows))
+    flush(ChdbStore(run, db), sink_batch(calls), dedup=False)  # the sink's own row building
     yield {"db": db, "run": run, "execute": execute, "calls": calls}
     run(f"DROP DATABASE IF EXISTS {db}")
     sess.close()
@@ -98,12 +100,15 @@ def _local_day(call):
     return call.queued_at.astimezone(ZoneInfo("Africa/Casablanca")).date()
 
 
+def spike(revision: int, observed: int) -> SpikeAlert:
+    return SpikeAlert(alert_id="2021-06-01:pfizer:fever", revision=revision, local_date=DAY, vaccine="pfizer",
+                      symptom="fever", observed=observed, baseline_mean=2.0, baseline_sd=1.0,
+                      statistic=observed - 2.0, threshold=3.0, method="ears_c2",
+                      published_at=datetime(2021, 6, 1, 12, revision, tzinfo=timezone.utc))
+
+
 def test_alerts_latest_revision(chdb):
-    db, run = chdb["db"], chdb["run"]
-    run(f"INSERT INTO {db}.alerts (alert_id, revision, local_date, vaccine, symptom, observed, baseline_mean, baseline_sd, "
-        f"statistic, threshold, method, published_at, kafka_partition, kafka_offset) VALUES "
-        f"('2021-06-01:pfizer:fever', 1, '2021-06-01', 'pfizer', 'fever', 9, 2.0, 1.0, 7.0, 3.0, 'ears_c2', '2021-06-01 12:00:00', 0, 1), "
-        f"('2021-06-01:pfizer:fever', 2, '2021-06-01', 'pfizer', 'fever', 12, 2.0, 1.0, 10.0, 3.0, 'ears_c2', '2021-06-01 13:00:00', 0, 2)")
+    flush(ChdbStore(chdb["run"], chdb["db"]), sink_batch([], [spike(1, 9), spike(2, 12)]), dedup=False)
     alerts = _figures(chdb, DAY)["alerts"]
     assert [(a["vaccine"], a["symptom"], int(a["observed"]), int(a["revision"])) for a in alerts] == [("pfizer", "fever", 12, 2)]
 
