@@ -20,7 +20,7 @@ from typing import Any
 
 from kafka import KafkaProducer
 from kafka import codec as kafka_codec
-from kafka.errors import KafkaError, NoBrokersAvailable
+from kafka.errors import KafkaError
 from pydantic import BaseModel
 
 from hotline.config import Settings, get_settings
@@ -50,6 +50,7 @@ def producer_config(settings: Settings, **overrides: Any) -> dict[str, Any]:
         "delivery_timeout_ms": 30_000,  # after this an unacknowledged record is a failure
         "request_timeout_ms": 10_000,
         "max_block_ms": 15_000,  # send() waits this long for metadata or buffer space
+        "bootstrap_timeout_ms": 10_000,  # first contact with the cluster, at construction
         "compression_type": compression_type(),
         "linger_ms": 20,  # gather ~20 ms of records per batch: far fewer requests
         "batch_size": 256 * 1024,
@@ -101,9 +102,9 @@ class JsonProducer:
         self.config = producer_config(self.settings, **overrides)
         try:
             self._producer = KafkaProducer(**self.config)
-        except NoBrokersAvailable:
+        except KafkaError as exc:  # kafka-python 3: KafkaTimeoutError "Unable to bootstrap from ..."
             raise HotlineError(
-                f"cannot reach Kafka at {self.settings.kafka_bootstrap}; start it with `hotline infra up` "
+                f"cannot reach Kafka at {self.settings.kafka_bootstrap} ({exc}); start it with `hotline infra up` "
                 "or set HOTLINE_KAFKA_BOOTSTRAP"
             ) from None
         self._lock = threading.Lock()
