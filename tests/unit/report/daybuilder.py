@@ -188,3 +188,26 @@ def expected_figures(calls: list[EnrichedCall], day: date, target_seconds: int =
         "adverse": dict(adverse),
         "zone": str(zone),
     }
+
+
+def enriched_from_simulated(item) -> EnrichedCall:  # noqa: ANN001 - producers.simulator.simulate.SimulatedCall
+    """The simulator's event with its true labels standing in for the classifier (the report
+    is under test here, not the classifier)."""
+    from schemas.enriched import LANGUAGES
+
+    call = item.event.call
+    questions = tuple(
+        EnrichedQuestion(seq=i, question=turn.question, answer=turn.answer, topic_tag=turn.topic_tag, family=label.family,
+                         question_id=label.question_id, language=label.language, confidence=1.0,
+                         vaccine=label.vaccine if label.family == "adverse_effects" else None,
+                         symptoms=tuple(label.symptoms) if label.family == "adverse_effects" else ())
+        for i, (turn, label) in enumerate(zip(call.transcript, item.labels))
+    )
+    return EnrichedCall(
+        event_id=item.event.event_id, source=item.event.source, call_id=call.call_id, line=call.line, site=call.site,
+        agent_id=call.agent_id, caller_hash=call.caller_hash, region=call.region,
+        language=call.language if call.language in LANGUAGES else "und", queued_at=call.queued_at,
+        answered_at=call.answered_at, ended_at=call.ended_at, disposition=call.disposition,
+        wait_seconds=call.wait_seconds, handle_seconds=call.handle_seconds, questions=questions,
+        catalog_version="simulated", processed_at=call.ended_at,
+    )
