@@ -1,0 +1,95 @@
+"""Text normalisation for matching callers' free spelling against the catalog phrasings.
+
+Callers write the same word many ways: Arabic letter variants (أ/إ/آ/ا, ة/ه, ى/ي), diacritics and
+tatweel, Arabizi digits for letters (3=ع, 7=ح, 9=ق, 2=ء, 5=خ), missing French accents, repeated
+letters ("bghiiiit"), no punctuation. `normalise` maps all of them onto one form so that the
+classifier learns from few phrasings. The result is for matching only, never for display.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+
+# --- one str.translate table: drop marks, unify letters, punctuation -> space -----------------
+_TABLE: dict[int, str | None] = {}
+for _cp in range(0x20, 0x3000):
+    _ch = chr(_cp)
+    _cat = unicodedata.category(_ch)
+    if _cat == "Mn":  # combining marks: Latin accents after NFKD, Arabic harakat, shadda, madda
+        _TABLE[_cp] = None
+    elif _cat[0] in "PSZ" and _ch not in "@":  # punctuation, symbols, separators
+        _TABLE[_cp] = " "
+_TABLE.update({
+    ord("\u0640"): None,          # tatweel
+    ord("\u0621"): None,          # lone hamza
+    ord("\u0671"): "ا",           # alef wasla
+    ord("ة"): "ه",                # ta marbuta
+    ord("ى"): "ي",                # alef maqsura
+    ord("ی"): "ي", ord("ې"): "ي",  # Persian/Urdu yeh
+    ord("ک"): "ك", ord("ڭ"): "ك", ord("گ"): "ك",  # keheh, Moroccan gaf
+    ord("ڤ"): "ف", ord("ڥ"): "ف", ord("پ"): "ب", ord("چ"): "ج",
+    ord("\u200c"): None, ord("\u200d"): None, ord("\u200f"): None, ord("\u200e"): None,
+    ord("œ"): "oe", ord("æ"): "ae", ord("ß"): "ss", ord("ı"): "i",
+    ord("ɣ"): "gh", ord("ε"): "a", ord("ɛ"): "a",  # Amazigh Latin letters
+})
+for _i in range(10):  # Arabic-Indic and Persian digits -> ASCII
+    _TABLE[0x0660 + _i] = str(_i)
+    _TABLE[0x06F0 + _i] = str(_i)
+_TABLE[ord("@")] = " "
+# NFKD turns أ into ا + U+0654, so hamza/madda carriers unify once marks are dropped.
+
+_ARABIZI = str.maketrans({"2": "a", "3": "a", "5": "kh", "7": "h", "9": "q"})
+_ARABIZI_DIGITS = frozenset("23579")
+# A number with a unit or an ordinal is not Arabizi ("2eme", "3ans", "5j", "2x"), nor is a token
+# with a run of digits ("covid19", "1717").
+_NOT_ARABIZI = re.compile(r"^\d(?:e|eme|em|er|ere|nd|rd|st|th|an|ans|j|jr|jrs|jour|jours|h|mois|x|mg|ml|dh|dhs|doses?)$|\d\d|^[^a-z]*$")
+_REPEAT = re.compile(r"(\w)\1+")  # digits too ("22" -> "2"): harmless for matching, and fast
+_HAS_DIGIT = re.compile(r"[23579]")
+_FOLD = (("sh", "ch"), ("ou", "u"))
+
+
+def _first(m: re.Match[str]) -> str:
+    return m.group(1)
+
+
+def _arabizi(s: str) -> str:
+    """Digits-for-letters inside Latin words become letters; real numbers stay."""
+    out = []
+    for tok in s.split():
+        if _ARABIZI_DIGITS.intersection(tok) and not _NOT_ARABIZI.search(tok):
+            tok = tok.translate(_ARABIZI)
+        out.append(tok)
+    return " ".join(out)
+
+
+def normalise(text: str) -> str:
+    """The matching form of `text`: lower case, no accents/diacritics, unified letters, one space."""
+    s = unicodedata.normalize("NFKD", text.lower()).translate(_TABLE)
+    if _HAS_DIGIT.search(s):
+        s = _arabizi(s.replace("covid19", "covid 19"))
+    s = _REPEAT.sub(_first, s)
+    for a, b in _FOLD:
+        if a in s:
+            s = s.replace(a, b)
+    return " ".join(s.split())
+
+
+def strip_arabic_article(token: str) -> str:
+    """`الجرعة` -> `جرعة`, `والمركز` -> `مركز`: the article hides shared stems from word features."""
+    for prefix in ("وال", "بال", "فال", "كال", "لل", "ال"):
+        if token.startswith(prefix) and len(token) - len(prefix) >= 2:
+            return token[len(prefix):]
+    return token
+
+
+def is_arabic_letter(ch: str) -> bool:
+    return "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f"
+
+
+__all__ = ["normalise", "strip_arabic_article", "is_arabic_letter"]
+
+if __name__ == "__main__":  # quick manual check: python -m streams.text.normalise "texte"
+    for arg in sys.argv[1:]:
+        print(normalise(arg))
