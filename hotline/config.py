@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     service_level_seconds: int = Field(20, description="Answered within this many seconds counts toward the service level.")
     poison_ratio: float = Field(0.5, description="Stop the worker when more than this share of the last `poison_window` records is invalid.")
     poison_window: int = Field(1000, description="How many recent records the poison-burst check looks at.")
+    worker_idle_flush_seconds: float = Field(5.0, description="After this many seconds without new calls the worker publishes its open windows (the end of a replay); 0 disables.")
 
     # --- sink --------------------------------------------------------------------------
     sink_group: str = Field("hotline-sink", description="Consumer group of the ClickHouse sink.")
