@@ -1,0 +1,303 @@
+"""The whole pipeline, measured from outside: worker and sink as child processes, ClickHouse
+polled for what is visible, the kernel asked for CPU time and peak memory, py-spy for where
+the time goes.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hotline.errors import HotlineError
+from hotline.log import get_logger
+from hotline.processes import Component
+
+log = get_logger("bench.e2e")
+
+_CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU time of a live process (/proc/<pid>/stat fields 14 and 15)."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / _CLK_TCK
+
+
+@dataclass
+class Usage:
+    """What one component used during a timed window."""
+
+    peak_rss_kib: int | None = None
+    cpu_s: float | None = None
+
+    def cores(self, seconds: float) -> float | None:
+        return None if self.cpu_s is None or seconds <= 0 else self.cpu_s / seconds
+
+
+class Pipeline:
+    """`hotline worker` + `hotline sink` of one namespace."""
+
+    def __init__(self, env: dict[str, str], log_dir: Path, phase: str, sink_args: list[str] | None = None) -> None:
+        self.worker = Component("worker", ["worker"], log_dir / f"{phase}-worker.log", env)
+        self.sink = Component("sink", ["sink", *(sink_args or [])], log_dir / f"{phase}-sink.log", env)
+        self._cpu0: dict[str, float] = {}
+
+    @property
+    def components(self) -> tuple[Component, Component]:
+        return (self.worker, self.sink)
+
+    def start(self) -> None:
+        for c in self.components:
+            c.start()
+
+    def mark(self) -> None:
+        """Start of a timed window: remember CPU time used so far."""
+        self._cpu0 = {c.name: cpu_seconds(c.pid) or 0.0 for c in self.components}
+
+    def usage(self) -> dict[str, Usage]:
+        """CPU since `mark()` and lifetime peak RSS; read while the processes still run."""
+        out = {}
+        for c in self.components:
+            cpu = cpu_seconds(c.pid)
+            out[c.name] = Usage(c.peak_rss_kib(), None if cpu is None else cpu - self._cpu0.get(c.name, 0.0))
+        return out
+
+    def check(self) -> None:
+        for c in self.components:
+            c.check()
+
+    def stop(self) -> None:
+        for c in self.components:
+            try:
+                c.stop()
+            except Exception as exc:  # stopping must go on for the other one
+                log.error("bench.stop_failed", name=c.name, error=str(exc))
+
+
+# --- ClickHouse ------------------------------------------------------------------------
+
+
+class Tables:
+    """Counts in the namespace's calls/questions tables (exact, duplicates included)."""
+
+    def __init__(self, settings: Any) -> None:
+        from sinks.clickhouse import client
+
+        self.db = settings.clickhouse_database
+        self.cli = client(settings, database=self.db)
+
+    def counts(self) -> tuple[int, int]:
+        calls = self.cli.execute(f"SELECT count() FROM {self.db}.calls")[0][0]
+        questions = self.cli.execute(f"SELECT count() FROM {self.db}.questions")[0][0]
+        return int(calls), int(questions)
+
+    def distinct_calls(self) -> int:
+        return int(self.cli.execute(f"SELECT uniqExact(event_id) FROM {self.db}.calls")[0][0])
+
+    def close(self) -> None:
+        self.cli.disconnect()
+
+
+@dataclass
+class Drain:
+    """Time until ClickHouse holds `calls` calls and `questions` questions."""
+
+    first_row_s: float | None = None
+    all_s: float | None = None
+    calls: int = 0
+    questions: int = 0
+    samples: list[tuple[float, int, int]] = field(default_factory=list)
+
+
+def wait_for_rows(tables: Tables, pipeline: Pipeline, t0: float, calls: int, questions: int,
+                  timeout: float, interval: float = 0.25, every: float = 5.0) -> Drain:
+    """Poll counts until both targets are reached; `t0` is the perf_counter origin."""
+    drain = Drain()
+    deadline = time.perf_counter() + timeout
+    last_log = 0.0
+    while True:
+        c, q = tables.counts()
+        now = time.perf_counter() - t0
+        drain.samples.append((round(now, 3), c, q))
+        drain.calls, drain.questions = c, q
+        if c and drain.first_row_s is None:
+            drain.first_row_s = now
+        if c >= calls and q >= questions:
+            drain.all_s = now
+            log.info("bench.drain.done", calls=c, questions=q, seconds=round(now, 2), calls_per_s=round(c / now, 1))
+            return drain
+        if now - last_log >= every:
+            last_log = now
+            log.info("bench.drain.progress", calls=c, of=calls, questions=q, of_questions=questions,
+                     seconds=round(now, 1), calls_per_s=round(c / now, 1) if now else 0)
+        pipeline.check()
+        if time.perf_counter() > deadline:
+            raise HotlineError(f"timed out after {timeout:.0f} s: ClickHouse holds {c}/{calls} calls and {q}/{questions} questions; "
+                               "see the worker and sink logs")
+        time.sleep(interval)
+
+
+# --- latency ---------------------------------------------------------------------------
+
+
+class VisibilityPoller(threading.Thread):
+    """Notes, for every call row, the first poll of `calls` that returned it.
+
+    Every `interval` s: `SELECT event_id ... WHERE inserted_at >= watermark - 2`, where
+    `inserted_at` is the server's `now()` at insert (the column's DEFAULT, second
+    resolution) and the watermark the newest one seen: each poll reads only the last few
+    seconds of inserts, and no insert can be missed since the sink inserts one batch at a
+    time. The time kept is when that poll *returned* (wall clock): the row became visible
+    between the previous poll's start and then, so latencies are upper bounds with a
+    resolution of `interval` + one query time.
+    """
+
+    def __init__(self, settings: Any, interval: float = 0.1) -> None:
+        super().__init__(name="visibility-poller", daemon=True)
+        from sinks.clickhouse import client
+
+        self.db = settings.clickhouse_database
+        self.cli = client(settings, database=self.db)
+        self.interval = interval
+        self.seen: dict[str, float] = {}
+        self.query_s: list[float] = []
+        self._stop_evt = threading.Event()
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            watermark = int(self.cli.execute("SELECT toUnixTimestamp(now())")[0][0]) - 5
+            while not self._stop_evt.is_set():
+                t_issue = time.time()
+                rows = self.cli.execute(
+                    f"SELECT toString(event_id), toUnixTimestamp(inserted_at) FROM {self.db}.calls "
+                    f"WHERE inserted_at >= toDateTime({watermark - 2})"
+                )
+                t_ret = time.time()
+                self.query_s.append(t_ret - t_issue)
+                for eid, ins in rows:
+                    if eid not in self.seen:
+                        self.seen[eid] = t_ret
+                    if ins > watermark:
+                        watermark = ins
+                self._stop_evt.wait(max(0.0, self.interval - (t_ret - t_issue)))
+        except BaseException as exc:  # reported by the caller
+            self.error = exc
+        finally:
+            self.cli.disconnect()
+
+    def stop(self) -> None:
+        self._stop_evt.set()
+        self.join(10)
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (no interpolation): p99 of 12,000 samples is the 11,880th."""
+    if not values:
+        return math.nan
+    s = sorted(values)
+    return s[max(0, math.ceil(p / 100 * len(s)) - 1)]
+
+
+# --- profiling -------------------------------------------------------------------------
+
+
+class Profiler:
+    """`py-spy record` attached to a running process (sampling, non-blocking)."""
+
+    def __init__(self, pid: int, out: Path, rate: int = 50) -> None:
+        exe = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+        if not Path(exe).exists():
+            raise HotlineError("py-spy is not installed; `.venv/bin/pip install py-spy` or run without --profile")
+        self.out = out
+        self.proc = subprocess.Popen(
+            [exe, "record", "--pid", str(pid), "--rate", str(rate), "--nonblocking", "--format", "raw", "-o", str(out)],
+            stdout=subprocess.DEVNULL, stderr=open(out.with_suffix(".log"), "wb"), stdin=subprocess.DEVNULL,
+        )
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+_BUCKETS = (
+    ("json / pydantic parse+dump", ("pydantic", "json/", "/json", "orjson", "model_validate", "model_dump")),
+    ("gzip / lz4 codec", ("gzip", "zlib", "lz4", "codec")),
+    ("kafka client (aiokafka / kafka-python)", ("aiokafka", "/kafka/")),
+    ("faust / mode runtime", ("/faust/", "/mode/", "venusian")),
+    ("clickhouse-driver", ("clickhouse_driver",)),
+    ("asyncio / selectors", ("asyncio", "selectors", "uvloop")),
+    ("project: streams/", ("/streams/",)),
+    ("project: sinks/", ("/sinks/",)),
+    ("project: schemas/", ("/schemas/",)),
+)
+
+
+def summarize_profile(path: Path, top: int = 12) -> dict[str, Any]:
+    """Self time per leaf function, inclusive time per function, and self time per area.
+
+    py-spy's raw format is one line per distinct stack: `frame;frame;...;leaf count`,
+    each frame `function (file:line)`.
+    """
+    if not path.exists():
+        return {"samples": 0, "self": [], "inclusive": [], "areas": []}
+    self_t: Counter[str] = Counter()
+    incl: Counter[str] = Counter()
+    areas: Counter[str] = Counter()
+    total = 0
+    for line in path.read_text(errors="replace").splitlines():
+        stack, _, n = line.rpartition(" ")
+        if not stack or not n.isdigit():
+            continue
+        count = int(n)
+        total += count
+        frames = [_short(f) for f in stack.split(";") if not f.startswith("process ") and not f.startswith("thread ")]
+        if not frames:
+            continue
+        self_t[frames[-1]] += count
+        for f in set(frames):
+            incl[f] += count
+        areas[_area(stack.split(";"))] += count
+    def share(c: Counter[str]) -> list[tuple[str, float]]:
+        return [(k, round(100 * v / total, 1)) for k, v in c.most_common(top)] if total else []
+    return {"samples": total, "self": share(self_t), "inclusive": share(incl), "areas": share(areas)}
+
+
+def _short(frame: str) -> str:
+    """`fn (/long/path/site-packages/pkg/mod.py:12)` -> `fn (pkg/mod.py)`."""
+    fn, _, where = frame.partition(" (")
+    where = where.rstrip(")").rsplit(":", 1)[0]
+    for marker in ("site-packages/", "/work/main/", "/lib/python3.11/"):
+        if marker in where:
+            where = where.split(marker, 1)[1]
+            break
+    return f"{fn} ({where})" if where else fn
+
+
+def _area(frames: list[str]) -> str:
+    """The area of the innermost frame that belongs to a known area."""
+    for frame in reversed(frames):
+        for name, needles in _BUCKETS:
+            if any(n in frame for n in needles):
+                return name
+    return "other"
