@@ -93,8 +93,9 @@ def build_report(day: date | str, out_dir: Path | str | None = None, settings: S
             raise HotlineError(f"--date {day!r} is not a date; write it as YYYY-MM-DD") from None
     db = database or s.clickhouse_database
     out = Path(out_dir) if out_dir else default_out_dir(s)
-    source = f"ClickHouse {s.clickhouse_host}:{s.clickhouse_port}, database {db}"
+    source = f"database {db}"
     if execute is None:
+        source = f"ClickHouse {s.clickhouse_host}:{s.clickhouse_port}, database {db}"
         from sinks.clickhouse import client
 
         cli = client(s, database=db)

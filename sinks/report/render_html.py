@@ -172,18 +172,19 @@ def _mix(f: dict[str, Any]) -> str:
     fam, qs, langs = f["families"], f["questions"], f["languages"]
     if not fam:
         return '<p class="empty">No question was recorded.</p>'
+    total = sum(r["questions"] for r in fam)
     parts = [bar_list([r["family"] for r in fam], [r["questions"] for r in fam], title="Questions per family",
-                      fmt=lambda v, tot=sum(r["questions"] for r in fam): f"{v:,.0f} ({100 * v / tot:.0f} %)")]
+                      fmt=lambda v: f"{_int(v)} ({100 * v / total:.0f}\u202f%)" if total else _int(v))]
     parts.append(_table(["family", "questions", "share", "calls with one or more"],
                         [[r["family"], _int(r["questions"]), _pct(r["share"]), _int(r["calls"])] for r in fam], left=1))
     if qs:
         parts.append(bar_list([r["question_id"] or "(unmatched)" for r in qs], [r["questions"] for r in qs],
-                              title="Questions per catalog question", color="#4f8a8b"))
+                              title="Questions per catalog question", color="#4f8a8b", fmt=_int))
         parts.append(_table(["question", "family", "questions", "share", "calls"],
                             [[r["question_id"] or "(unmatched)", r["family"], _int(r["questions"]), _pct(r["share"]), _int(r["calls"])] for r in qs], left=2))
     if langs:
         parts.append(bar_list([r["language"] for r in langs], [r["questions"] for r in langs],
-                              title="Questions per language", color="#6c757d"))
+                              title="Questions per language", color="#6c757d", fmt=_int))
     return "\n".join(parts)
 
 

@@ -115,7 +115,8 @@ def bar_list(
     row, top = 22, 26 if title else 6
     height = top + row * max(len(labels), 1) + 6
     vmax = max(list(values) + [0]) or 1
-    pw = width - label_width - 70
+    value_room = 12 + 7 * max((len(fmt(v)) for v in values), default=4)  # the printed value after the longest bar
+    pw = width - label_width - value_room
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{escape(title)}" style="{FONT};max-width:{width}px">']
     if title:
         out.append(f'<text x="0" y="16" font-size="14" font-weight="600">{escape(title)}</text>')
