@@ -8,6 +8,7 @@ a day of clock change simply has 23 or 25 rows.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -131,6 +132,12 @@ def build_figures(day: date, rows: dict[str, list[dict]], targets: Targets, tz: 
             **_service(sums, max_wait, targets.service_level_seconds),
             "agents_on_duty": agents_by_hour.get(h, 0),
         })
+
+    # The hour repeated when clocks go back is told apart by its UTC offset ("02:00+01", "02:00+00").
+    seen = Counter(h["label"] for h in hourly)
+    for h in hourly:
+        if seen[h["label"]] > 1:
+            h["label"] += h["hour_local"][-6:-3]
 
     summary = _service(day_sums, day_max_wait, targets.service_level_seconds)
     day_agents = rows.get("day_agents") or [{"agents": 0}]

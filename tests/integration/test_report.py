@@ -14,7 +14,8 @@ from sinks.clickhouse import client, private_database, runner
 from sinks.migrate import migrate
 from sinks.sink import ClickHouseStore, flush
 
-from tests.unit.report.daybuilder import build_day, enriched_from_simulated, expected_figures, sink_batch
+from tests.unit.report.daybuilder import (assert_figures_match, build_day, enriched_from_simulated, expected_figures,
+                                         sink_batch)
 
 pytestmark = pytest.mark.integration
 
@@ -63,33 +64,9 @@ def test_report_matches_source_events(database, source, tmp_path, capsys):
     f = json.loads((tmp_path / "report-2021-06-01.json").read_text(encoding="utf-8"))
     exp = expected_figures(calls, DAY)
 
-    s = f["summary"]
-    for k in ("offered", "answered", "abandoned", "out_of_hours"):
-        assert s[k] == exp[k], k
-    assert s["offered"] > 300
-    assert s["asa_seconds"] == pytest.approx(exp["asa_seconds"], rel=1e-5, abs=1e-4)
-    assert s["aht_seconds"] == pytest.approx(exp["aht_seconds"], rel=1e-5)
-    assert s["agents_on_duty"] == exp["day_agents"]
-
-    by_label = {h["label"]: h for h in f["hourly"]}
-    assert len(by_label) == 24
-    for label, e in exp["hourly"].items():
-        got = by_label[label]
-        for k in ("offered", "answered", "abandoned", "transferred", "out_of_hours", "answered_in_target"):
-            assert got[k] == e.get(k, 0), (label, k)
-        for k in ("asa_seconds", "aht_seconds"):
-            if e[k] is None:
-                assert got[k] is None, (label, k)
-            else:
-                assert got[k] == pytest.approx(e[k], rel=1e-5, abs=1e-4), (label, k)
-    for h in f["hourly"]:
-        assert h["agents_on_duty"] == exp["agents"].get(h["label"], 0), h["label"]
-        if h["label"] not in exp["hourly"]:
-            assert h["offered"] == h["out_of_hours"] == 0
-
-    assert {r["family"]: r["questions"] for r in f["families"]} == exp["families"]
-    assert {r["family"]: r["calls"] for r in f["families"]} == exp["family_calls"]
-    assert {(r["vaccine"], r["symptom"]): r["mentions"] for r in f["adverse_effects"]} == exp["adverse"]
+    assert f["summary"]["offered"] > 300
+    assert len(f["hourly"]) == 24
+    assert_figures_match(f, exp)
     staffed = [h for h in f["hourly"] if h["offered"]]
     assert staffed and all(h["raw_agents"] >= 1 and h["scheduled_agents"] >= h["raw_agents"] for h in staffed)
 

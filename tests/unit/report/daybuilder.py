@@ -138,8 +138,43 @@ class ChdbStore:
         self.run(f"INSERT INTO {self.database}.{table.name} ({', '.join(names)}) VALUES\n{values}")
 
 
+def _hour_key(t: datetime) -> str:
+    return t.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def assert_figures_match(f: dict, exp: dict) -> None:
+    """The report's figures equal those computed from the events (times to float32 precision)."""
+    import pytest
+
+    s = f["summary"]
+    for k in ("offered", "answered", "abandoned", "out_of_hours"):
+        assert s[k] == exp[k], k
+    assert s["asa_seconds"] == pytest.approx(exp["asa_seconds"], rel=1e-5, abs=1e-4)
+    assert s["aht_seconds"] == pytest.approx(exp["aht_seconds"], rel=1e-5)
+    assert s["agents_on_duty"] == exp["day_agents"]
+    by_hour = {h["hour_utc"]: h for h in f["hourly"]}
+    assert set(exp["hourly"]) <= set(by_hour)
+    for hour, e in exp["hourly"].items():
+        got = by_hour[hour]
+        for k in ("offered", "answered", "abandoned", "transferred", "out_of_hours", "answered_in_target"):
+            assert got[k] == e.get(k, 0), (hour, k)
+        for k in ("asa_seconds", "aht_seconds"):
+            if e[k] is None:
+                assert got[k] is None, (hour, k)
+            else:
+                assert got[k] == pytest.approx(e[k], rel=1e-5, abs=1e-4), (hour, k)
+    for h in f["hourly"]:
+        assert h["agents_on_duty"] == exp["agents"].get(h["hour_utc"], 0), h["hour_utc"]
+        if h["hour_utc"] not in exp["hourly"]:
+            assert h["offered"] == h["out_of_hours"] == 0, h["hour_utc"]
+    assert {r["family"]: r["questions"] for r in f["families"]} == exp["families"]
+    assert {r["family"]: r["calls"] for r in f["families"]} == exp["family_calls"]
+    assert {(r["vaccine"], r["symptom"]): r["mentions"] for r in f["adverse_effects"]} == exp["adverse"]
+
+
 def expected_figures(calls: list[EnrichedCall], day: date, target_seconds: int = 20) -> dict:
-    """Hourly and daily figures straight from the calls, keyed by local 'HH:00' label."""
+    """Hourly and daily figures straight from the calls; hours keyed by their UTC start
+    ('2021-06-01T08:00:00Z', as `hour_utc` in the figures: unique even on a 25-hour day)."""
     zone = ZoneInfo(TZ)
     mine = [c for c in calls if _local(c.queued_at).date() == day]
     hourly: dict[str, dict] = defaultdict(lambda: Counter())
@@ -147,7 +182,7 @@ def expected_figures(calls: list[EnrichedCall], day: date, target_seconds: int =
     handles: dict[str, list[float]] = defaultdict(list)
     agents: dict[str, set] = defaultdict(set)
     for c in mine:
-        h = _local(c.queued_at).strftime("%H:00")
+        h = _hour_key(c.queued_at)
         d = c.disposition.value
         row = hourly[h]
         if d == "out_of_hours":
@@ -165,7 +200,7 @@ def expected_figures(calls: list[EnrichedCall], day: date, target_seconds: int =
             row["abandoned"] += 1
     for c in calls:
         if c.answered_at is not None and c.agent_id and _local(c.answered_at).date() == day:
-            agents[_local(c.answered_at).strftime("%H:00")].add(c.agent_id)
+            agents[_hour_key(c.answered_at)].add(c.agent_id)
     all_waits = [w for ws in waits.values() for w in ws]
     all_handles = [x for xs in handles.values() for x in xs]
     family_questions = Counter(q.family for c in mine for q in c.questions)
