@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     kafka_controller_port: int = Field(9093, description="Port of the local KRaft controller listener.")
     kafka_version: str = Field("4.1.1", description="Apache Kafka version fetched from Maven Central for the local broker.")
     kafka_heap: str = Field("-Xms512m -Xmx1g", description="JVM heap options of the local broker.")
+    infra_start_timeout: float = Field(120.0, description="Seconds `hotline infra up` waits for each local service to answer.")
     topic_calls: str = Field("hotline.calls", description="Raw call events, keyed by call id.")
     topic_enriched: str = Field("hotline.calls.enriched", description="Validated, scrubbed, classified calls.")
     topic_feed: str = Field("hotline.ministry.feed", description="Aggregates for the ministry (small cells suppressed).")
@@ -50,6 +51,8 @@ class Settings(BaseSettings):
     clickhouse_user: str = Field("default", description="ClickHouse user of the pipeline (writer).")
     clickhouse_password: str = Field("", description="Password of that user.")
     clickhouse_binary: str = Field("", description="Path of the clickhouse server binary; empty = find it on PATH or install Debian's package.")
+    clickhouse_analyst_user: str = Field("analyst", description="Read-only ClickHouse user for analysts (created by `hotline infra up` with readonly=1).")
+    clickhouse_analyst_password: str = Field("analyst", description="Password of the read-only analyst user.")
 
     # --- privacy -----------------------------------------------------------------------
     caller_hash_key: str = Field("", description="Secret key of the HMAC that replaces caller numbers. Required in production mode.")
