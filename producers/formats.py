@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from hotline.errors import HotlineError
-from schemas.call import MAX_EVENT_BYTES, CallEventSubmission
-from schemas.validation import InvalidRecord, parse_submission
+from schemas.call import MAX_EVENT_BYTES, CallEvent, CallEventSubmission
+from schemas.validation import InvalidRecord, parse_call_event, parse_submission
 
 MAX_LINE_BYTES = 4 * MAX_EVENT_BYTES  # longer lines are rejected without being held in memory
 KEPT_ORIGINAL_BYTES = 64 * 1024  # how much of an oversized record the rejects file keeps
@@ -28,7 +28,7 @@ KEPT_ORIGINAL_BYTES = 64 * 1024  # how much of an oversized record the rejects f
 class Record:
     line: int
     original: bytes
-    result: CallEventSubmission | InvalidRecord
+    result: CallEventSubmission | CallEvent | InvalidRecord
 
 
 def read_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None, bytes]]:
@@ -55,14 +55,19 @@ def too_long(size_hint: str = f"more than {MAX_LINE_BYTES} bytes") -> InvalidRec
 
 
 def read_jsonl(path: Path) -> Iterator[Record]:
-    """Our JSON Lines: one CallEventSubmission object per line."""
+    """Our JSON Lines: one CallEventSubmission object per line.
+
+    Lines already in the calls-topic shape (with `caller_hash`, e.g. `hotline simulate --out`)
+    are taken as they are: they were hashed at another edge.
+    """
     with path.open("rb") as stream:
         for number, line, original in read_lines(stream):
             if line is None:
                 yield Record(number, original, too_long())
                 continue
+            parse = parse_call_event if b'"caller_hash"' in line else parse_submission
             try:
-                yield Record(number, original, parse_submission(line))
+                yield Record(number, original, parse(line))
             except InvalidRecord as exc:
                 yield Record(number, original, exc)
 

@@ -92,7 +92,9 @@ def import_file(
     try:
         for record in read_records(path, fmt, summary.superseded):
             result = record.result
-            if not isinstance(result, InvalidRecord):
+            if isinstance(result, CallEvent):
+                event = result
+            elif not isinstance(result, InvalidRecord):
                 try:
                     event = to_event(result, key)
                 except InvalidRecord as exc:

@@ -45,7 +45,8 @@ BAD_LINES: list[tuple[str, bytes, str, str]] = [
     ("negative duration", line(good("c-d", ended_at="2021-05-03T08:59:00Z", answered_at=None, disposition="abandoned", agent_id=None, transcript=[])), "invalid", "negative duration"),
     ("10 MB transcript", line(good("c-big", transcript=[{"question": "x" * 10_000_000}])), "too_large", "the limit is 262144 bytes"),
     ("unknown disposition", line(good("c-u", disposition="hung_up")), "invalid", "call.disposition: Input should be 'answered'"),
-    ("hash and number mixed", line(good("c-h", caller_hash="a" * 64)), "invalid", "call.caller_hash: is not a field of this record"),
+    ("raw number on the topic shape", line({"event_id": "00000000-0000-4000-8000-000000000001", **good("c-h", caller_hash="a" * 64)}),
+     "invalid", "call.caller_number: a raw phone number is not allowed here"),
 ]
 
 
@@ -81,6 +82,19 @@ def test_each_bad_record_is_rejected_with_its_reason_and_the_good_ones_pass(mixe
             assert reject["original_base64"]
         elif kind != "too_large":
             assert reject["original"].encode() == raw, name
+
+
+def test_topic_shaped_lines_pass_unchanged(tmp_path: Path) -> None:
+    """`hotline simulate --out` writes the calls-topic shape, hashed already; produce keeps it."""
+    record = good("c-t")
+    del record["call"]["caller_number"]
+    record["call"]["caller_hash"] = "b" * 64
+    record["event_id"] = "00000000-0000-4000-8000-00000000000a"
+    path = tmp_path / "topic.jsonl"
+    path.write_bytes(line(record) + b"\n")
+    events: list[CallEvent] = []
+    assert import_file(path, "jsonl", KEY, events.append).valid == 1
+    assert events[0] == CallEvent.model_validate(record)
 
 
 def test_rejects_never_contain_the_hashed_number_in_clear(mixed_file: Path) -> None:
