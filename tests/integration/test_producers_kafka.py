@@ -155,3 +155,36 @@ def test_unreachable_broker_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     get_settings.cache_clear()
     assert main(["produce", str(path)]) == 1
     assert "cannot reach Kafka" in capsys.readouterr().err
+
+
+def test_ingest_command_stops_cleanly_on_sigterm(topic: str) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "HOTLINE_MODE": "test", "HOTLINE_TOPIC_CALLS": topic}
+    proc = subprocess.Popen([sys.executable, "-m", "hotline", "ingest", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/healthz")
+                assert conn.getresponse().status == 200
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.poll() is not None else "not listening"
+                time.sleep(0.2)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+        assert "ingest.stopped" in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

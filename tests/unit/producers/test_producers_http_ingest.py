@@ -143,3 +143,12 @@ def test_broker_refusing_gives_503(server: IngestServer) -> None:
 def test_unknown_paths_get_404(server: IngestServer) -> None:
     assert request(server, "GET", "/v1/calls")[0] == 404
     assert request(server, "POST", "/calls", b"{}")[0] == 404
+
+
+def test_a_body_without_length_gets_411(server: IngestServer) -> None:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=5) as sock:
+        sock.sendall(b"POST /v1/calls HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
+        reply = sock.recv(4096).decode()
+    assert reply.startswith("HTTP/1.1 411") and "Content-Length" in reply
