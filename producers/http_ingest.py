@@ -21,7 +21,7 @@ from typing import Any
 
 from hotline.config import Settings, get_settings
 from hotline.log import Progress, get_logger
-from schemas.call import CallEventSubmission
+from schemas.call import CallEvent
 from schemas.validation import InvalidRecord, parse_submission
 
 from producers.edge import to_event
@@ -48,8 +48,8 @@ class IngestServer(ThreadingHTTPServer):
             self.progress.add(accepted)
 
 
-def validate_body(body: bytes) -> list[CallEventSubmission]:
-    """The submissions of a request body, or InvalidRecord saying what is wrong.
+def validate_body(body: bytes, key: bytes) -> list[CallEvent]:
+    """The events of a request body (callers hashed), or InvalidRecord saying what is wrong.
 
     Raises InvalidRecord: kind not_json/not_utf8 -> 400,
     kind too_large -> 413, kind invalid -> 422 (details as "[index] field: problem").
@@ -70,17 +70,17 @@ def validate_body(body: bytes) -> list[CallEventSubmission]:
         raise InvalidRecord("not_json", "body must be one event object or a JSON array of event objects")
     if len(items) > MAX_BATCH:
         raise InvalidRecord("too_large", f"the batch has {len(items)} events; the limit is {MAX_BATCH} per request")
-    subs, errors = [], []
+    events, errors = [], []
     for index, item in enumerate(items):
         try:
-            subs.append(parse_submission(json.dumps(item, ensure_ascii=False).encode("utf-8")))
+            events.append(to_event(parse_submission(json.dumps(item, ensure_ascii=False).encode("utf-8")), key))
         except InvalidRecord as exc:
             errors.append({"index": index, "kind": exc.kind, "reason": exc.reason, "details": exc.details})
     if errors:
         err = InvalidRecord("invalid", f"{len(errors)} of {len(items)} event(s) are invalid; nothing was accepted")
         err.records = errors  # type: ignore[attr-defined]
         raise err
-    return subs
+    return events
 
 
 class IngestHandler(BaseHTTPRequestHandler):
@@ -127,7 +127,7 @@ class IngestHandler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(int(length))
         try:
-            events = [to_event(sub, self.server.key) for sub in validate_body(body)]
+            events = validate_body(body, self.server.key)
         except InvalidRecord as exc:
             if exc.kind == "invalid":
                 self._reply(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": exc.reason, "rejected": getattr(exc, "records", []), "accepted": []})
