@@ -229,9 +229,13 @@ def _draw_questions(qmix: Weighted, n: int, rng: random.Random) -> list[str | No
 
 
 def simulate(days: int, calls_per_day: float, agents: int, seed: int, start: date | None = None,
-             event_days: Iterable[date | str] = (), pii_share: float = 0.05) -> Iterator[CallEvent]:
-    """The simulated call events, in order of `queued_at` (a generator: constant memory per day)."""
-    for item in simulate_labelled(days, calls_per_day, agents, seed, start, event_days, pii_share):
+             event_days: Iterable[date | str] = (), pii_share: float = 0.05,
+             caller_key: bytes | None = None) -> Iterator[CallEvent]:
+    """The simulated call events, in order of `queued_at` (a generator: memory of one day at most).
+
+    `caller_key` is the HMAC key of the caller hashes; by default the configured one.
+    """
+    for item in simulate_labelled(days, calls_per_day, agents, seed, start, event_days, pii_share, caller_key):
         yield item.event
 
 

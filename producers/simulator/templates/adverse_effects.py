@@ -66,7 +66,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
     "adverse_effects.treatment": {
         "fr": [
             "je peux prendre du doliprane pour {symptoms} après {vaccine} ?",
-            "qu'est-ce que je peux prendre contre {symptoms}, j'ai eu {vaccine}",
+            "j'ai eu {vaccine}, un médicament pour calmer {symptoms} ?",
             "je prends un traitement pour la tension, je continue après {vaccine} malgré {symptoms} ?",
             "paracétamol ou ibuprofène pour {symptoms} après {vaccine}",
         ],
@@ -84,6 +84,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
         "ar": [
             "هل يمكنني تناول الباراسيتامول بسبب {symptoms} بعد {vaccine}",
             "ما الدواء المناسب لـ{symptoms} بعد {vaccine}",
+            "أتناول دواء الضغط، هل أواصل رغم {symptoms} بعد {vaccine}",
         ],
         "en": ["can I take paracetamol for {symptoms} after {vaccine}"],
         "ber": ["is zḍarɣ ad sswɣ doliprane i {symptoms} dffir {vaccine}"],
@@ -109,6 +110,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
         "ar": [
             "أريد التبليغ عن {symptoms} بعد {vaccine}، إلى من أتوجه",
             "كيف أصرح بعرض جانبي، أصبت بـ{symptoms} بعد {vaccine}",
+            "هل تسجلون الأعراض؟ ظهرت لدي {symptoms} بعد {vaccine}",
         ],
         "en": ["how do I report {symptoms} after {vaccine}"],
         "ber": ["riɣ ad nnɣ {symptoms} dffir {vaccine}, mani ad ftuɣ"],

@@ -31,7 +31,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "wach corona kat3di ghir b slam",
         ],
         "ar": [
-            "ما هي أعراض فيروس كورونا",
+            "كيف أعرف أنني مصاب بكوفيد وما العلامات التي تدل على ذلك",
             "نتيجة تحليلتي إيجابية، ماذا يجب أن أفعل",
             "كم يوما يجب أن أبقى في العزل الصحي",
             "أين يمكنني إجراء اختبار الكشف في {city}",
@@ -44,7 +44,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
         "fr": [
             "à quoi ça sert de se faire vacciner si on peut encore attraper le virus",
             "est-ce que le vaccin est vraiment sûr ? j'ai peur des effets à long terme",
-            "on dit que le vaccin change l'ADN, c'est vrai ?",
+            "ma voisine dit que ça modifie nos gènes, vous confirmez",
             "le vaccin protège combien de temps",
             "pourquoi je devrais me faire vacciner {who} alors que je suis jeune et en bonne santé",
             "j'ai entendu que le vaccin rend stérile, c'est des rumeurs ?",
@@ -67,7 +67,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
         "ar": [
             "ما فائدة التلقيح إذا كان بالإمكان الإصابة بعده",
             "هل اللقاح آمن فعلا",
-            "هل صحيح أن اللقاح يغير الحمض النووي",
+            "سمعت أن الحقنة تؤثر على الجينات، ما مدى صحة ذلك",
             "كم مدة الحماية التي يوفرها اللقاح",
         ],
         "en": ["is the vaccine really safe", "why should I get vaccinated if I can still catch it"],
@@ -76,7 +76,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
     "general.vaccine_types": {
         "fr": [
             "c'est quoi la différence entre {vaccine} et Pfizer",
-            "quels sont les vaccins disponibles au Maroc",
+            "vous avez quoi comme marques de vaccin en ce moment",
             "lequel est le meilleur, {vaccine} ou AstraZeneca ?",
             "le {vaccine} c'est un vaccin à ARN ou pas",
             "il y a combien de vaccins différents dans la campagne",
@@ -91,15 +91,15 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "chno lfr9 bin {vaccine} w pfizer",
             "ch7al mn no3 dyal vaccin kayn f lmaghrib",
             "chkoun 7sen {vaccine} wla astra",
-            "chno homa les vaccins li kaynin daba",
+            "ach mn marka dyal vaccin 3ndkom daba",
             "wach {vaccine} 7sen mn chinwi",
         ],
         "ar": [
             "ما الفرق بين {vaccine} وفايزر",
-            "ما هي اللقاحات المتوفرة في المغرب",
+            "ما أنواع اللقاح التي تستعملها وزارة الصحة حاليا",
             "أيهما أفضل {vaccine} أم أسترازينيكا",
         ],
-        "en": ["what is the difference between {vaccine} and Pfizer", "which vaccines are available in Morocco"],
+        "en": ["what is the difference between {vaccine} and Pfizer", "what brands are you using right now"],
         "ber": ["mad iga lfrq gr {vaccine} d pfizer"],
     },
     "general.vaccine_cost": {
@@ -111,25 +111,25 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "faut payer quelque chose pour le certificat",
         ],
         "ary": [
-            "واش اللقاح بالفلوس",
-            "شحال كيسوا اللقاح",
+            "واش خاصني نخلص على الجلبة",
+            "بشحال كيديرو الجلبة فالمركز",
             "طلبو مني الفلوس فالمركز واش هادشي عادي",
             "واش فابور",
         ],
         "ary-Latn": [
             "wach vaccin b flous",
             "ch7al kaysswa vaccin",
-            "tlbo mni flous f centre wach 3adi",
+            "f centre bghaw mni 50 dh wach hadchi m39oul",
             "wach fabor",
             "wach khass nkhelles chi 7aja",
         ],
         "ar": ["هل التلقيح مجاني", "كم يكلف اللقاح", "هل يجب دفع أي مبلغ للحصول على اللقاح"],
-        "en": ["is the vaccine free", "do I have to pay anything"],
+        "en": ["will it cost me money to get the jab", "any fee for the shot or the certificate"],
         "ber": ["is ilaq ad fkɣ idrimn i vaccin"],
     },
     "general.vaccine_mandatory": {
         "fr": [
-            "est-ce que le vaccin est obligatoire",
+            "on est forcé de le faire ou c'est au choix",
             "si je refuse de me faire vacciner qu'est-ce qui se passe",
             "mon patron m'oblige à me faire vacciner il a le droit ?",
             "je peux perdre mon travail si je ne suis pas vacciné",
@@ -138,7 +138,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
         "ary": [
             "واش اللقاح إجباري",
             "إلا ما بغيتش نتلقح شنو غادي يوقع",
-            "الباطرون بغا يفرض علينا اللقاح واش عندو الحق",
+            "مول الشركة قال لينا اللي ما تلقحش ما يدخلش، واش هادشي قانوني",
             "واش يقدرو يجريو عليا من الخدمة إلا ما تلقحتش",
         ],
         "ary-Latn": [
@@ -148,7 +148,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "wach obligatoire",
             "ila ma tlqe7tch wach y7bsouli l5dma",
         ],
-        "ar": ["هل التلقيح إجباري", "ماذا يحدث إذا رفضت التلقيح", "هل يحق لمشغلي أن يفرض علي اللقاح"],
+        "ar": ["هل أنا ملزم قانونيا بأخذ الحقنة", "ما العواقب إذا لم أرغب في أخذ اللقاح", "هل يحق لمشغلي أن يفرض علي اللقاح"],
         "en": ["is vaccination compulsory", "what happens if I refuse the vaccine"],
         "ber": ["is vaccin d lobligatoire"],
     },
@@ -161,7 +161,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "ma carte nationale est expirée est-ce que ça passe",
         ],
         "ary": [
-            "شنو خاصني نجيب معايا نهار اللقاح",
+            "نهار نمشي للمركز شنو نهز معايا من وراق",
             "واش خاص لاكارط ولا غير الميساج",
             "ضاعت ليا البطاقة الوطنية واش نجي بالباسبور",
             "واش خاص الكارني",
@@ -173,18 +173,18 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "wach 5as carnet",
             "la carte dyali expirée wach maykhalich",
         ],
-        "ar": ["ما هي الوثائق المطلوبة يوم التلقيح", "هل يجب إحضار البطاقة الوطنية", "فقدت بطاقتي الوطنية، هل يكفي جواز السفر"],
-        "en": ["what documents do I need to bring", "do I need my ID card or just the SMS"],
+        "ar": ["ما الأوراق التي أحملها معي عند الذهاب إلى المركز", "هل تكفي الرسالة النصية أم يلزم إظهار البطاقة", "فقدت بطاقتي الوطنية، هل يكفي جواز السفر"],
+        "en": ["what papers should I carry to the centre", "is the text message enough or do they check my card"],
         "ber": ["mad ilaqn ad awiɣ d nkki ass n vaccin"],
     },
     "general.certificate": {
         "fr": [
             "comment je peux avoir mon attestation de vaccination",
-            "il y a une erreur dans mon nom sur le certificat",
+            "mon prénom est mal écrit sur l'attestation, on corrige comment",
             "le pass vaccinal n'apparaît pas sur le site",
             "j'ai besoin du certificat pour voyager, je le télécharge où",
             "mon attestation affiche une seule dose alors que j'ai fait {dose}",
-            "comment avoir le pass {who}",
+            "le pass {who} je le récupère où",
         ],
         "ary": [
             "كيفاش نجبد الشهادة ديال التلقيح",
@@ -202,7 +202,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "kifach ndir pass {who}",
         ],
         "ar": [
-            "كيف أحصل على شهادة التلقيح",
+            "من أين أستخرج وثيقة تثبت أنني ملقح",
             "يوجد خطأ في اسمي على شهادة التلقيح",
             "جواز التلقيح لا يظهر في البوابة",
             "أحتاج الشهادة للسفر، من أين أحملها",

@@ -5,7 +5,7 @@ from __future__ import annotations
 QUESTIONS: dict[str, dict[str, list[str]]] = {
     "vaccination.eligibility": {
         "fr": [
-            "est-ce que j'ai le droit de me faire vacciner, j'ai {age} ans",
+            "{age} ans c'est déjà ouvert ou pas encore",
             "les gens de {age} ans peuvent se faire vacciner maintenant ?",
             "je suis {job}, est-ce que je fais partie des prioritaires",
             "mon fils a 16 ans il peut avoir le vaccin ?",
@@ -23,22 +23,22 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "wach n9der nlqe7 3ndi {age} 3am",
             "wach li 3ndhom {age} 3am bdaw kaytlq7o",
             "ana {job} wach da5el f la priorité",
-            "weldi 3ndo 16 3am wach y9der ydir vaccin",
+            "weldi f lycée 16 ans wach 3ndo l7a9 f vaccin",
             "ch7al sin li 5damin bih daba",
             "3ndi {age} ans wach daba dawri wla mazal",
         ],
         "ar": [
             "هل يحق لي التلقيح وعمري {age} سنة",
-            "ما هي الفئة العمرية المعنية بالتلقيح حاليا",
+            "من هم المعنيون بالتلقيح في هذه المرحلة",
             "أنا {job} هل أنا من الفئات ذات الأولوية",
             "هل يمكن تلقيح الأطفال أقل من 18 سنة",
         ],
-        "en": ["am I eligible for the vaccine, I am {age}", "which age group can get vaccinated now"],
+        "en": ["I'm {age}, is my age group open yet", "who is allowed to get the jab at the moment"],
         "ber": ["is zḍarɣ ad sslkmɣ vaccin, ghuri {age} n iseggasn"],
     },
     "vaccination.when_my_turn": {
         "fr": [
-            "quand est-ce que ce sera mon tour j'ai {age} ans",
+            "j'ai {age} ans et j'attends toujours, ça arrive quand",
             "c'est pour quand les {age} ans",
             "j'attends depuis longtemps, vous savez quand ça va être mon tour",
             "vous avez une date pour ma tranche d'âge",
@@ -63,7 +63,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "متى ستبدأ عملية تلقيح الفئة العمرية {age} سنة",
             "هل هناك موعد محدد لفئتي العمرية",
         ],
-        "en": ["when will it be my turn", "when will people aged {age} be called"],
+        "en": ["how long until I get called", "when will people aged {age} be called"],
         "ber": ["mlmi ad yawḍ dour inu"],
     },
     "vaccination.registration": {
@@ -76,9 +76,9 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "j'ai envoyé le message 3 fois et toujours pas de réponse",
         ],
         "ary": [
-            "كيفاش نتسجل باش ندير اللقاح",
+            "شنو الطريقة باش نحط سميتي فاللقاح",
             "صيفطت النمرة ديال لاكارط ل 1717 و ما جاني حتى ميساج",
-            "الميساج كيقولي النمرة غالطة",
+            "كيجاوبني 1717 بلي رقم البطاقة ماشي صحيح",
             "واش كاين شي سيت نتسجل فيه",
             "ما عنديش التيليفون كيفاش نسجل {who}",
         ],
@@ -95,9 +95,9 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "كيف يمكنني التسجيل في عملية التلقيح",
             "أرسلت رقم بطاقتي إلى 1717 ولم أتلق أي رد",
             "هل يمكن التسجيل عبر الموقع الإلكتروني",
-            "الرسالة تقول إن الرقم غير صحيح",
+            "وصلني رد بأن رقم البطاقة خاطئ رغم أنه صحيح",
         ],
-        "en": ["how do I register for the vaccine", "I sent my ID number to 1717 and got no reply"],
+        "en": ["how do I sign up for the jab", "I texted 1717 twice and nothing came back"],
         "ber": ["mamek ad tsjjelɣ i vaccin", "sifɣ sms s 1717 ur d yuki walu"],
     },
     "vaccination.appointment": {
@@ -111,7 +111,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
         ],
         "ary": [
             "فاتني الموعد واش نقدر نجي نهار آخر",
-            "كيفاش نعرف الموعد ديالي",
+            "فين نشوف النهار و الساعة ديال الموعد",
             "بغيت نبدل الروندفو حيت مسافر",
             "ما عطاوني حتى موعد",
             "واش نقدر نمشي بلا روندفو",
@@ -126,22 +126,22 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
         ],
         "ar": [
             "فاتني موعد التلقيح، هل يمكنني الحضور يوما آخر",
-            "كيف أعرف تاريخ موعدي",
-            "أريد تغيير موعد التلقيح",
+            "أين أطلع على يوم وساعة الحقنة",
+            "هل يمكن تأجيل الموعد لأنني سأكون خارج المدينة",
         ],
         "en": ["I missed my appointment, can I come another day", "how do I know my appointment date"],
         "ber": ["iruḥ fllai rendez-vous, is zḍarɣ ad d asɣ yan wass yaḍnin"],
     },
     "vaccination.centre": {
         "fr": [
-            "où se trouve le centre de vaccination à {city}",
+            "c'est où exactement qu'on vaccine à {city}",
             "le centre est ouvert jusqu'à quelle heure",
             "je ne trouve pas le centre indiqué dans le SMS",
             "est-ce qu'il y a un centre ouvert le dimanche à {city}",
             "je peux aller dans n'importe quel centre ?",
         ],
         "ary": [
-            "فين كاين المركز ديال التلقيح ف{city}",
+            "فين كيلقحو ف{city} عطيني العنوان",
             "حتى لشحال كيبقى المركز محلول",
             "ما لقيتش المركز لي جا فالميساج",
             "واش نقدر نمشي لأي مركز",
@@ -155,15 +155,15 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
         ],
         "ar": [
             "أين يوجد مركز التلقيح في {city}",
-            "ما هي أوقات عمل مركز التلقيح",
+            "إلى أي ساعة يستقبل المركز الناس",
             "هل يمكنني الذهاب إلى أي مركز",
         ],
-        "en": ["where is the vaccination centre in {city}", "what time does the centre close"],
+        "en": ["what's the address for the jabs in {city}", "what time does the centre close"],
         "ber": ["mani ɣ illa centre n vaccin ɣ {city}"],
     },
     "vaccination.which_vaccine": {
         "fr": [
-            "quel vaccin on va me faire",
+            "ils vont m'injecter quoi comme marque",
             "je peux choisir {vaccine} ?",
             "je ne veux pas l'AstraZeneca, je peux demander autre chose",
             "c'est quel vaccin dans le centre de {city}",
@@ -182,8 +182,8 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "wach 7na li kan5tarou vaccin",
             "ana bghit {vaccine} machi chinwi",
         ],
-        "ar": ["ما هو اللقاح الذي سأتلقاه", "هل يمكنني اختيار {vaccine}", "هل يحق لي اختيار نوع اللقاح"],
-        "en": ["which vaccine will I get", "can I choose {vaccine}"],
+        "ar": ["أي نوع من الحقن سيعطونني", "هل يمكنني اختيار {vaccine}", "هل يحق لي اختيار نوع اللقاح"],
+        "en": ["what brand will they give me", "can I choose {vaccine}"],
         "ber": ["mad vaccin ad ig i nkki"],
     },
     "vaccination.second_dose": {
@@ -192,7 +192,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "ça fait {days} jours, je peux faire {dose} maintenant",
             "je peux faire {dose} dans une autre ville",
             "je suis en retard pour {dose}, est-ce que je dois tout recommencer",
-            "la troisième dose c'est pour qui",
+            "le booster est ouvert à tout le monde maintenant ?",
             "combien de temps entre les deux doses de {vaccine}",
         ],
         "ary": [
@@ -276,12 +276,12 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "أعاني من الحساسية، هل هناك خطر",
             "أصبت بكورونا منذ {days} يوما، متى يمكنني التلقيح",
         ],
-        "en": ["I am pregnant, can I get vaccinated", "I had covid {days} days ago, when can I get the vaccine"],
+        "en": ["is it okay to get the shot while expecting a baby", "I had covid {days} days ago, when can I get the vaccine"],
         "ber": ["ghuri tawla d sokkar, is zḍarɣ ad sslkmɣ vaccin"],
     },
     "vaccination.foreigners": {
         "fr": [
-            "je suis étranger résident au Maroc, je peux me faire vacciner ?",
+            "j'ai une carte de résident, est-ce que ça me donne accès au vaccin",
             "je n'ai pas de CIN, juste une carte de séjour",
             "je suis MRE, je rentre cet été, est-ce que je peux faire le vaccin ici",
             "mon mari est sénégalais, comment il s'inscrit",
