@@ -49,12 +49,19 @@ def _empty_day_message(execute: Execute, database: str, day: date, tz: str) -> s
             "Pick a day in that range")
 
 
+UNKNOWN_TABLE, UNKNOWN_DATABASE, NETWORK_ERROR = 60, 81, 210  # ClickHouse / driver error codes
+
+
 def _clickhouse_error(exc: Exception, settings: Settings, database: str) -> HotlineError:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    if "UNKNOWN_TABLE" in text or "UNKNOWN_DATABASE" in text or "doesn't exist" in text or "does not exist" in text:
-        return HotlineError(f"the report's tables are missing in database {database} ({text[:200]}); run `hotline migrate`")
-    return HotlineError(f"ClickHouse at {settings.clickhouse_host}:{settings.clickhouse_port} failed the report's query "
-                        f"({text[:200]}); check it is running (`hotline infra status`)")
+    """One line saying what to do; the server's stack trace is left out."""
+    text = " ".join(str(getattr(exc, "message", None) or exc).split("Stack trace:")[0].split())[:240] or type(exc).__name__
+    code = getattr(exc, "code", None)
+    where = f"ClickHouse at {settings.clickhouse_host}:{settings.clickhouse_port}"
+    if code in (UNKNOWN_TABLE, UNKNOWN_DATABASE):
+        return HotlineError(f"the report's tables are missing in database {database} ({text}); run `hotline migrate`")
+    if code == NETWORK_ERROR or isinstance(exc, OSError):
+        return HotlineError(f"cannot reach {where} ({text}); start it with `hotline infra up`")
+    return HotlineError(f"{where} failed the report's query ({text})")
 
 
 def compute_figures(day: date, execute: Execute, database: str, settings: Settings | None = None,

@@ -19,7 +19,12 @@ def fraction(text: str) -> float:
 
 
 def _report(args: argparse.Namespace) -> int:
+    import logging
+
     from sinks.report.build import build_report
+
+    # The driver logs a traceback for a refused connection; the error line below says it all.
+    logging.getLogger("clickhouse_driver").setLevel(logging.CRITICAL)
 
     paths = build_report(args.date, args.out, database=args.database, unmatched_limit=args.top)
     print(f"report of {args.date} written to {paths.html.parent}:")

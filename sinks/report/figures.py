@@ -111,7 +111,7 @@ def build_figures(day: date, rows: dict[str, list[dict]], targets: Targets, tz: 
     """Assemble the report from `queries.fetch_rows` output (see there for the row shapes)."""
     zone = ZoneInfo(tz)
     by_hour = {_utc(r["hour_utc"]): r for r in rows.get("hourly", [])}
-    agents_by_hour = {_utc(r["hour_utc"]): int(r["agents"]) for r in rows.get("hourly_agents", [])}
+    agents_by_hour = {_utc(r["hour_utc"]): int(r["agents"] or 0) for r in rows.get("hourly_agents", [])}
 
     day_sums = dict.fromkeys(_SERVICE_SUMS, 0.0)
     day_max_wait: float | None = None
@@ -141,7 +141,7 @@ def build_figures(day: date, rows: dict[str, list[dict]], targets: Targets, tz: 
 
     summary = _service(day_sums, day_max_wait, targets.service_level_seconds)
     day_agents = rows.get("day_agents") or [{"agents": 0}]
-    summary["agents_on_duty"] = int(day_agents[0]["agents"])
+    summary["agents_on_duty"] = int(day_agents[0]["agents"] or 0)  # 18.16: uniqExact of no Nullable row is NULL
     summary["calls"] = summary["offered"] + summary["out_of_hours"]
     busiest = max(hourly, key=lambda x: x["offered"], default=None)
     summary["peak_hour"] = busiest["label"] if busiest and busiest["offered"] else None

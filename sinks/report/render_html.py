@@ -230,7 +230,9 @@ def _alerts(f: dict[str, Any]) -> str:
     return _table(["vaccine", "symptom", "observed", "baseline mean", "baseline sd", "statistic", "threshold", "method"],
                   [[r.get("vaccine", ""), r.get("symptom", ""), _int(r.get("observed")), _num(r.get("baseline_mean")),
                     _num(r.get("baseline_sd")), _num(r.get("statistic"), 2), _num(r.get("threshold"), 2), str(r.get("method", ""))]
-                   for r in rows], left=2)
+                   for r in rows], left=2) + \
+        '<p class="note">A vaccine × symptom count of the day well above what the previous days predict; statistic = ' \
+        '(observed − baseline mean) / baseline sd for EARS C2, alert when above the threshold.</p>'
 
 
 def render_html(f: dict[str, Any]) -> str:

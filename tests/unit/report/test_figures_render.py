@@ -136,3 +136,9 @@ def test_column_chart_escapes_and_scales():
     svg = column_chart(["<a>", "b"], bars=[("x&y", [3, 5], "#000")], lines=[("n", [None, 4], "#f00", True)], title="t<")
     assert "&lt;a&gt;" in svg and "x&amp;y" in svg and "t&lt;" in svg
     assert svg.count("<rect") >= 2 and "<circle" in svg
+
+
+def test_null_agent_count_of_an_empty_day():
+    # ClickHouse 18.16 returns NULL for uniqExact over no Nullable value
+    f = build_figures(DAY, {"day_agents": [{"agents": None}]}, Targets())
+    assert f["summary"]["agents_on_duty"] == 0 and is_empty(f)
