@@ -32,6 +32,7 @@ class CatalogQuestion(BaseModel):
     family: str
     retired: bool = False
     gist: str = ""
+    keywords: list[str] = []
     answer: dict[str, str]
     phrasings: dict[str, list[str]]
 
