@@ -122,9 +122,11 @@ def migrate(run: SqlRunner, database: str, migrations: list[Migration] | None = 
         for sql in statements:
             run(sql)
         now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        # INSERT ... SELECT, not VALUES: over the native protocol an INSERT with inline VALUES
+        # makes 18.16 wait for data blocks the runner never sends.
         run(
-            f"INSERT INTO {database}.schema_migrations (version, name, checksum, applied_at) VALUES "
-            f"({m.version}, {quote(m.name)}, {quote(m.checksum)}, {quote(now)})"
+            f"INSERT INTO {database}.schema_migrations (version, name, checksum, applied_at) "
+            f"SELECT {m.version}, {quote(m.name)}, {quote(m.checksum)}, toDateTime({quote(now)}, 'UTC')"
         )
         log.info("migrate.applied", database=database, version=m.version, name=m.name, statements=len(statements))
         newly.append(m)
