@@ -10,6 +10,7 @@ scrubbing stage has something real to redact; nothing in the event says which ca
 from __future__ import annotations
 
 import random
+import re
 import string
 from collections.abc import Sequence
 from typing import NamedTuple, TypeVar
@@ -53,11 +54,13 @@ PII_PHRASES: dict[str, dict[str, list[str]]] = {
 }
 CIN_PREFIXES = ["A", "B", "BE", "BH", "BJ", "BK", "BL", "C", "CB", "CD", "D", "DA", "E", "EE", "F", "G", "GM", "H", "HH", "I", "IA", "J", "JA", "JB", "K", "L", "LA", "M", "N", "P", "Q", "R", "S", "SH", "T", "U", "UA", "V", "W", "X", "Y", "Z"]
 
-_ACCENTS = str.maketrans({"é": "e", "è": "e", "ê": "e", "ë": "e", "à": "a", "â": "a", "ä": "a", "î": "i", "ï": "i", "ô": "o", "ö": "o",
-                          "ù": "u", "û": "u", "ü": "u", "ç": "c", "É": "E", "È": "E", "À": "A", "Ç": "C", "œ": "oe"})
-_LATIN_PUNCT = str.maketrans("", "", "?!,;.")
-_ARABIC_PUNCT = str.maketrans("", "", "؟،?!.")
-_HAMZA = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا"})
+# Regular expressions rather than str.translate: translate with a dict is slow on non-ASCII text.
+_UNACCENTED = {"é": "e", "è": "e", "ê": "e", "ë": "e", "à": "a", "â": "a", "ä": "a", "î": "i", "ï": "i", "ô": "o", "ö": "o",
+               "ù": "u", "û": "u", "ü": "u", "ç": "c", "É": "E", "È": "E", "À": "A", "Ç": "C", "œ": "oe"}
+_ACCENT = re.compile("[" + "".join(_UNACCENTED) + "]")
+_LATIN_PUNCT = re.compile(r"\s*[?!,;.]+")
+_ARABIC_PUNCT = re.compile(r"\s*[؟،?!.]+")
+_HAMZA = re.compile("[أإآ]")
 
 
 class QuestionLabel(NamedTuple):
@@ -84,18 +87,33 @@ _ANY_SYMPTOM = Weighted({s: 1.0 for s in SYMPTOMS})
 
 
 class _CallSlots:
-    """Slot values held for one call, so the same city, vaccine and relative recur across its turns."""
+    """Slot values held for one call, so the same city, vaccine and relative recur across its turns.
 
-    __slots__ = ("rng", "region", "vaccine", "city", "age", "who", "job", "dose", "days")
+    Drawn on first use: most questions need none of them.
+    """
+
+    __slots__ = ("rng", "region", "vaccines", "drawn")
 
     def __init__(self, rng: random.Random, region: str, vaccines: Weighted) -> None:
-        self.rng = rng
-        self.region = region
-        self.vaccine = vaccines.pick(rng)
-        self.city = _pick(rng, CITIES[region])
-        self.age = _pick(rng, AGES)
-        self.who, self.job, self.dose = rng.random(), rng.random(), rng.random()
-        self.days = _pick(rng, DAYS)
+        self.rng, self.region, self.vaccines = rng, region, vaccines
+        self.drawn: dict[str, object] = {}
+
+    def get(self, name: str) -> object:
+        value = self.drawn.get(name)
+        if value is None:
+            rng = self.rng
+            if name == "vaccine":
+                value = self.vaccines.pick(rng)
+            elif name == "city":
+                value = _pick(rng, CITIES[self.region])
+            elif name == "age":
+                value = str(_pick(rng, AGES))
+            elif name == "days":
+                value = str(_pick(rng, DAYS))
+            else:  # who, job, dose: an index kept across languages
+                value = rng.random()
+            self.drawn[name] = value
+        return value
 
 
 def _pick(rng: random.Random, options: Sequence[T_]) -> T_:
@@ -120,54 +138,63 @@ class TranscriptWriter:
     # --- one question ---------------------------------------------------------------
     def question(self, rng: random.Random, qid: str | None, language: str, slots: _CallSlots) -> tuple[str, QuestionLabel]:
         """Text of one question and the truth behind it."""
+        r = rng.random
         table = self.questions[qid] if qid is not None else self.other
         lang = language if language in table else FALLBACK.get(language, "fr")
         if lang not in table:
             lang = "fr"
-        template, fields = _pick(rng, table[lang])
-        values: dict[str, str] = {}
+        options = table[lang]
+        template, fields = options[int(r() * len(options))]
         vaccine, symptoms = None, ()
-        for name in fields:
-            if name == "symptoms":
-                pick = _SYMPTOM_PICK.get(qid or "", _ANY_SYMPTOM)
-                first = pick.pick(rng)
-                symptoms = (first,) if rng.random() < 0.6 else tuple(dict.fromkeys((first, pick.pick(rng))))
-                values[name] = AND[lang].join(_pick(rng, SYMPTOMS[s][lang]) for s in symptoms)
-            elif name == "vaccine":
-                vaccine = slots.vaccine
-                values[name] = _pick(rng, VACCINES[vaccine][lang])
-            else:
-                values[name] = self._slot(name, lang, slots)
-        text = template.format_map(values) if fields else template
-        parts = []
-        if rng.random() < P_OPENER:
-            parts.append(_pick(rng, self.openers[lang]))
-        if rng.random() < P_CONTEXT and lang in self.contexts:
-            ctx, ctx_fields = _pick(rng, self.contexts[lang])
-            parts.append(ctx.format_map({f: self._slot(f, lang, slots) for f in ctx_fields}) if ctx_fields else ctx)
-        parts.append(text)
-        if rng.random() < P_CLOSER:
-            parts.append(_pick(rng, self.closers[lang]))
-        text = _pick(rng, (" ", ", ", " ")).join(parts) if len(parts) > 1 else text
+        if fields:
+            values: dict[str, str] = {}
+            for name in fields:
+                if name == "symptoms":
+                    pick = _SYMPTOM_PICK.get(qid or "", _ANY_SYMPTOM)
+                    first = pick.pick(rng)
+                    symptoms = (first,) if r() < 0.6 else tuple(dict.fromkeys((first, pick.pick(rng))))
+                    values[name] = AND[lang].join(_pick(rng, SYMPTOMS[s][lang]) for s in symptoms)
+                elif name == "vaccine":
+                    vaccine = slots.get("vaccine")
+                    values[name] = _pick(rng, VACCINES[vaccine][lang])
+                else:
+                    values[name] = self._slot(name, lang, slots)
+            text = template.format_map(values)
+        else:
+            text = template
+        opener = r() < P_OPENER
+        context = r() < P_CONTEXT and lang in self.contexts
+        closer = r() < P_CLOSER
+        if opener or context or closer:
+            parts = []
+            if opener:
+                parts.append(_pick(rng, self.openers[lang]))
+            if context:
+                ctx, ctx_fields = _pick(rng, self.contexts[lang])
+                parts.append(ctx.format_map({f: self._slot(f, lang, slots) for f in ctx_fields}) if ctx_fields else ctx)
+            parts.append(text)
+            if closer:
+                parts.append(_pick(rng, self.closers[lang]))
+            text = (", " if r() < 0.35 else " ").join(parts)
         text = self._code_switch(rng, text, lang)
         text = _typos(rng, text, lang in ARABIC_SCRIPT)
         family = self.families[qid] if qid is not None else "other"
-        return text, QuestionLabel(qid, family, lang, vaccine if family == "adverse_effects" else None,
-                                   symptoms if family == "adverse_effects" else ())
+        if family == "adverse_effects":
+            return text, QuestionLabel(qid, family, lang, vaccine, symptoms)
+        return text, QuestionLabel(qid, family, lang)
 
     def _slot(self, name: str, lang: str, slots: _CallSlots) -> str:
         if name == "city":
-            return CITIES_AR.get(slots.city, slots.city) if lang in ARABIC_SCRIPT else slots.city
-        if name == "age":
-            return str(slots.age)
-        if name == "days":
-            return str(slots.days)
+            city = slots.get("city")
+            return CITIES_AR.get(city, city) if lang in ARABIC_SCRIPT else city
+        if name in ("age", "days"):
+            return slots.get(name)
         if name == "who":
-            return _indexed(WHO[lang], slots.who)
+            return _indexed(WHO[lang], slots.get(name))
         if name == "job":
-            return _indexed(JOBS[lang], slots.job)
+            return _indexed(JOBS[lang], slots.get(name))
         if name == "dose":
-            return _indexed(DOSES[lang], slots.dose)
+            return _indexed(DOSES[lang], slots.get(name))
         raise KeyError(f"unknown template slot {{{name}}}")
 
     @staticmethod
@@ -219,16 +246,16 @@ def _typos(rng: random.Random, text: str, arabic: bool) -> str:
     r = rng.random
     if arabic:
         if r() < 0.5:
-            text = text.translate(_HAMZA)
+            text = _HAMZA.sub("ا", text)
         if r() < 0.3:
             text = text.replace("ة ", "ه ")
         if r() < 0.5:
-            text = " ".join(text.translate(_ARABIC_PUNCT).split())
+            text = _ARABIC_PUNCT.sub("", text)
     else:
         if r() < 0.45:
-            text = text.translate(_ACCENTS)
+            text = _ACCENT.sub(_unaccent, text)
         if r() < 0.5:
-            text = " ".join(text.lower().translate(_LATIN_PUNCT).split())
+            text = _LATIN_PUNCT.sub("", text.lower())
     if r() < 0.2:
         text = _edit_word(rng, text, "swap")
     if r() < 0.15:
@@ -236,6 +263,10 @@ def _typos(rng: random.Random, text: str, arabic: bool) -> str:
     if r() < 0.08:
         text = _edit_word(rng, text, "drop")
     return text
+
+
+def _unaccent(m: re.Match) -> str:
+    return _UNACCENTED[m.group()]
 
 
 def _edit_word(rng: random.Random, text: str, how: str) -> str:
