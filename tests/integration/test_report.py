@@ -4,9 +4,11 @@ flush into a fresh migrated database; every figure is checked against the source
 from __future__ import annotations
 
 import json
+import sys
 import urllib.request
 import uuid
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -16,8 +18,13 @@ from sinks.clickhouse import client, private_database
 from sinks.migrate import migrate
 from sinks.sink import ClickHouseStore, flush
 
-from tests.unit.report.daybuilder import (assert_figures_match, build_day, enriched_from_simulated, expected_figures,
-                                         sink_batch)
+try:
+    from tests.unit.report.daybuilder import (assert_figures_match, build_day, enriched_from_simulated,
+                                             expected_figures, sink_batch)
+except ModuleNotFoundError:  # `tests` is importable only when the project root is on sys.path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from tests.unit.report.daybuilder import (assert_figures_match, build_day, enriched_from_simulated,
+                                             expected_figures, sink_batch)
 
 pytestmark = pytest.mark.integration
 
