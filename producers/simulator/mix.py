@@ -26,7 +26,7 @@ class Weighted:
         self.cum = list(accumulate(weights.values()))
         self.total = self.cum[-1]
 
-    def pick(self, rng: random.Random):  # noqa: ANN201 - the item type of the population
+    def pick(self, rng: random.Random):  # noqa: ANN201 - returns an item of the population
         return self.items[bisect(self.cum, rng.random() * self.total)]
 
     def at(self, u: float):

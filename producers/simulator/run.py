@@ -67,8 +67,7 @@ def run(days: int, calls_per_day: float, agents: int, seed: int, start: date | N
 
         def written(items: Iterable[SimulatedCall]) -> Iterator[SimulatedCall]:
             for item in items:
-                sink.write(item.event.model_dump_json())
-                sink.write("\n")
+                sink.write(item.event.model_dump_json() + "\n")
                 if label_file:
                     label_file.writelines(_label_lines(item))
                 progress.add()

@@ -17,8 +17,8 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple, TypeVar
 from datetime import date, datetime, timedelta, timezone
+from typing import Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 from hotline.config import get_settings
@@ -26,9 +26,9 @@ from hotline.errors import HotlineError
 from hotline.log import get_logger
 from producers.simulator import mix
 from producers.simulator.arrivals import arrivals, day_window
+from producers.simulator.mix import Weighted
 from producers.simulator.queue import ABANDONED, ANSWERED, OUT_OF_HOURS, TRANSFERRED, serve
 from producers.simulator.templates import QUESTIONS as TEMPLATES
-from producers.simulator.mix import Weighted
 from producers.simulator.transcripts import QuestionLabel, TranscriptWriter
 from schemas.call import SCHEMA_VERSION, Call, CallEvent, Disposition, Turn, derive_event_id
 
