@@ -26,6 +26,7 @@ _TABLE.update({
     ord("\u0621"): None,          # lone hamza
     ord("\u0671"): "ا",           # alef wasla
     ord("ة"): "ه",                # ta marbuta
+    ord("ث"): "ت", ord("ذ"): "د", ord("ظ"): "ض",  # Darija writes التانية, الدراع: fold the interdentals
     ord("ى"): "ي",                # alef maqsura
     ord("ی"): "ي", ord("ې"): "ي",  # Persian/Urdu yeh
     ord("ک"): "ك", ord("ڭ"): "ك", ord("گ"): "ك",  # keheh, Moroccan gaf
@@ -47,7 +48,8 @@ _ARABIZI_DIGITS = frozenset("23579")
 _NOT_ARABIZI = re.compile(r"^\d(?:e|eme|em|er|ere|nd|rd|st|th|an|ans|j|jr|jrs|jour|jours|h|mois|x|mg|ml|dh|dhs|doses?)$|\d\d|^[^a-z]*$")
 _REPEAT = re.compile(r"(\w)\1+")  # digits too ("22" -> "2"): harmless for matching, and fast
 _HAS_DIGIT = re.compile(r"[23579]")
-_FOLD = (("sh", "ch"), ("ou", "u"))
+# Latin spelling of Darija is free: ch/sh, ou/o/u, q/9/k are the same sounds to its writers.
+_FOLD = (("sh", "ch"), ("ou", "u"), ("o", "u"), ("q", "k"))
 
 
 def _first(m: re.Match[str]) -> str:
