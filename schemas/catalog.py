@@ -64,7 +64,7 @@ class Catalog(BaseModel):
     languages: list[str]
     families: dict[str, str]
     questions: list[CatalogQuestion]
-    other_phrasings: dict[str, list[str]] = {}
+    other_topics: dict[str, dict[str, list[str]]] = {}
     vaccines: dict[str, list[str]] = {}
     symptoms: dict[str, list[str]] = {}
 
@@ -79,6 +79,10 @@ class Catalog(BaseModel):
             seen.add(q.id)
             if q.family not in self.families or q.family == OTHER:
                 raise ValueError(f"question {q.id}: unknown family {q.family!r}")
+        for topic, by_lang in self.other_topics.items():
+            unknown = set(by_lang) - set(LANGUAGES)
+            if unknown:
+                raise ValueError(f"other.{topic}: unknown phrasing languages {sorted(unknown)}")
         bad = (set(self.vaccines) - set(VACCINES)) | (set(self.symptoms) - set(SYMPTOMS))
         if bad:
             raise ValueError(f"unknown vaccine/symptom keys {sorted(bad)}")
@@ -106,7 +110,7 @@ def _from_toml(data: dict) -> Catalog:
         languages=data.get("languages", list(LANGUAGES)),
         families=data.get("families", {}),
         questions=data.get("question", []),
-        other_phrasings=data.get("other", {}).get("phrasings", {}),
+        other_topics=data.get("other", {}),
         vaccines=ae.get("vaccines", {}),
         symptoms=ae.get("symptoms", {}),
     )

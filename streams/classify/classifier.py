@@ -27,7 +27,7 @@ from streams.text.langid import detect_language
 from streams.text.normalise import is_arabic_letter, normalise, strip_arabic_article
 
 TEMPERATURE = 0.04          # softmax temperature over cosine similarities
-FULL_SIMILARITY = 0.30      # cosine at which the similarity factor of the confidence reaches 1
+FULL_SIMILARITY = 0.15      # share of a typical phrasing's cosine at which the similarity factor reaches 1
 CACHE_SIZE = 50_000         # results memoised by normalised text
 WORD_CACHE_SIZE = 200_000   # per-word score vectors (the vocabulary of callers is Zipfian)
 IDF_FLOOR = 0.1
@@ -71,9 +71,12 @@ class Classifier:
     def __init__(self, catalog: Catalog, threshold: float) -> None:
         self.catalog = catalog
         self.threshold = threshold
-        self.labels: list[str] = [q.id for q in catalog.active()] + [OTHER]
-        self.families: list[str] = [q.family for q in catalog.active()] + [OTHER]
-        self.other_index = len(self.labels) - 1
+        # One class per active question, then one reject class per off-topic subject.
+        self.labels: list[str] = [q.id for q in catalog.active()]
+        self.families: list[str] = [q.family for q in catalog.active()]
+        self.n_questions = len(self.labels)
+        self.labels += [f"{OTHER}.{topic}" for topic in catalog.other_topics] or [OTHER]
+        self.families += [OTHER] * (len(self.labels) - self.n_questions)
         self.extractor = Extractor(catalog)
         # Cue keywords: each question's synonyms, plus "a symptom" and "a vaccine name" as
         # evidence for the adverse-effect questions.
@@ -86,9 +89,14 @@ class Classifier:
         docs: list[tuple[int, list[str]]] = []
         for k, q in enumerate(catalog.active()):
             docs += [(k, self.features(normalise(t))) for _, t in q.all_phrasings()]
-        docs += [(self.other_index, self.features(normalise(t)))
-                 for texts in catalog.other_phrasings.values() for t in texts]
+        for k, by_lang in enumerate(catalog.other_topics.values(), start=self.n_questions):
+            docs += [(k, self.features(normalise(t))) for texts in by_lang.values() for t in texts]
         self._train(docs)
+        # Calibrate the similarity factor of the confidence on the catalog itself: the cosine of a
+        # typical phrasing with its own class, so the scale follows the catalog as it grows.
+        own = sorted(self._similarities(normalise(t))[0][k] / self._similarities(normalise(t))[1]
+                     for k, q in enumerate(catalog.active()) for _, t in q.all_phrasings()[::3])
+        self.full_similarity = FULL_SIMILARITY * own[len(own) // 2] if own else 0.1
 
     # --- features -----------------------------------------------------------------------------
     def _units(self, norm: str) -> tuple[list[str], list[str]]:
@@ -177,17 +185,24 @@ class Classifier:
     def _score(self, norm: str) -> tuple[int, float]:
         """(class index, confidence) of normalised text."""
         if not norm:
-            return self.other_index, 0.0
+            return self.n_questions, 0.0
         scores, qn = self._similarities(norm)
         top = max(scores)
         best = scores.index(top)
         if top <= 0.0:
-            return self.other_index, 0.0
+            return self.n_questions, 0.0
+        # Confidence = how sure the family is (softmax mass of the winner's family; two close
+        # questions of one family do not make the family doubtful) x how close the text is to
+        # the catalog at all (cosine, saturating at FULL_SIMILARITY).
         scale = 1.0 / (qn * TEMPERATURE)
-        z = 0.0
-        for s in scores:
-            z += math.exp((s - top) * scale)
-        confidence = min(1.0, top / qn / FULL_SIMILARITY) / z
+        z = same = 0.0
+        family = self.families[best]
+        for s, fam in zip(scores, self.families):
+            e = math.exp((s - top) * scale)
+            z += e
+            if fam == family:
+                same += e
+        confidence = min(1.0, top / qn / self.full_similarity) * same / z
         return best, confidence
 
     def classify(self, text: str) -> Classification:
@@ -201,7 +216,7 @@ class Classifier:
         best, confidence = hit
         language = detect_language(text, norm)
         confidence = round(confidence, 4)
-        if best == self.other_index or confidence < self.threshold:
+        if best >= self.n_questions or confidence < self.threshold:
             return Classification(OTHER, None, language, confidence)
         family = self.families[best]
         if family == "adverse_effects":

@@ -35,6 +35,13 @@ _TABLE.update({
     ord("œ"): "oe", ord("æ"): "ae", ord("ß"): "ss", ord("ı"): "i",
     ord("ɣ"): "gh", ord("ε"): "a", ord("ɛ"): "a",  # Amazigh Latin letters
 })
+# Tifinagh -> the Latin transcription the catalog's Amazigh phrasings use.
+_TABLE.update({ord(k): v for k, v in {
+    "ⴰ": "a", "ⴱ": "b", "ⴳ": "g", "ⴷ": "d", "ⴹ": "d", "ⴻ": "e", "ⴼ": "f", "ⴽ": "k", "ⵀ": "h",
+    "ⵃ": "h", "ⵄ": "a", "ⵅ": "kh", "ⵇ": "q", "ⵉ": "i", "ⵊ": "j", "ⵍ": "l", "ⵎ": "m", "ⵏ": "n",
+    "ⵓ": "u", "ⵔ": "r", "ⵕ": "r", "ⵖ": "gh", "ⵙ": "s", "ⵚ": "s", "ⵛ": "ch", "ⵜ": "t", "ⵟ": "t",
+    "ⵡ": "w", "ⵢ": "y", "ⵣ": "z", "ⵥ": "z", "ⵯ": "w", "ⵞ": "tch", "ⵠ": "v", "ⵒ": "p",
+}.items()})
 for _i in range(10):  # Arabic-Indic and Persian digits -> ASCII
     _TABLE[0x0660 + _i] = str(_i)
     _TABLE[0x06F0 + _i] = str(_i)
