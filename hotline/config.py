@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     ingest_host: str = Field("127.0.0.1", description="Bind address of `hotline ingest`.")
     ingest_port: int = Field(8080, description="Port of `hotline ingest`.")
     ingest_max_body_bytes: int = Field(5_000_000, description="Larger request bodies get 413.")
+    producer_compression: str = Field("gzip", description="Compression of the records producers write: `gzip` (needs no extra package), `lz4`/`zstd` (need the `lz4`/`zstandard` packages here and `cramjam` in the Faust workers), or `none`.")
 
     @field_validator("mode")
     @classmethod

@@ -33,9 +33,22 @@ log = get_logger(__name__)
 MAX_ERRORS_KEPT = 5
 
 
-def compression_type() -> str:
-    """lz4 when its package is installed (fast, light on CPU), else gzip (standard library)."""
-    return "lz4" if kafka_codec.has_lz4() else "gzip"
+CODECS = {"gzip": kafka_codec.has_gzip, "lz4": kafka_codec.has_lz4, "zstd": kafka_codec.has_zstd, "none": lambda: True}
+
+
+def compression_type(settings: Settings) -> str | None:
+    """The configured codec (HOTLINE_PRODUCER_COMPRESSION).
+
+    Chosen in configuration rather than by what happens to be importable: every consumer
+    (kafka-python in the sink, aiokafka in the workers) must be able to decode it too.
+    gzip needs no extra package anywhere.
+    """
+    name = settings.producer_compression.lower()
+    if name not in CODECS:
+        raise HotlineError(f"HOTLINE_PRODUCER_COMPRESSION={name!r}: use one of {', '.join(CODECS)}")
+    if not CODECS[name]():
+        raise HotlineError(f"HOTLINE_PRODUCER_COMPRESSION={name}: its Python package is not installed; install it or use gzip")
+    return None if name == "none" else name
 
 
 def producer_config(settings: Settings, **overrides: Any) -> dict[str, Any]:
@@ -51,7 +64,7 @@ def producer_config(settings: Settings, **overrides: Any) -> dict[str, Any]:
         "request_timeout_ms": 10_000,
         "max_block_ms": 15_000,  # send() waits this long for metadata or buffer space
         "bootstrap_timeout_ms": 10_000,  # first contact with the cluster, at construction
-        "compression_type": compression_type(),
+        "compression_type": compression_type(settings),
         "linger_ms": 20,  # gather ~20 ms of records per batch: far fewer requests
         "batch_size": 256 * 1024,
         "max_request_size": max(1_048_576, 2 * MAX_EVENT_BYTES),
