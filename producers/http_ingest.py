@@ -156,7 +156,8 @@ def serve(host: str | None, port: int | None, settings: Settings | None = None) 
     settings = settings or get_settings()
     key = caller_key(settings)
     stop = threading.Event()
-    with EventProducer(settings) as producer:
+    # A request waits for its acks: a short linger keeps latency low; concurrent requests still share batches.
+    with EventProducer(settings, linger_ms=5) as producer:
         server = IngestServer((host or settings.ingest_host, port or settings.ingest_port), producer, key, settings.ingest_max_body_bytes)
         previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
         thread = threading.Thread(target=server.serve_forever, name="ingest-http", daemon=True)
