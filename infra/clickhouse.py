@@ -20,6 +20,7 @@ from hotline.config import Settings
 from hotline.errors import HotlineError
 from hotline.log import get_logger
 from infra import procs
+from sinks.clickhouse import client  # the one place ClickHouse connections are built
 
 log = get_logger(__name__)
 
@@ -117,25 +118,19 @@ def _write_configs(settings: Settings, paths: Paths) -> None:
 
 
 def pid(settings: Settings) -> int | None:
-    """The pid of our running server, or None."""
+    """The pid of our running server (re-adopted if its pid file was lost), or None."""
     paths = Paths(settings)
-    return procs.running_pid(paths.pid, str(paths.config))
+    found = procs.running_pid(paths.pid, str(paths.config))
+    if found is None and _adopt(settings, paths):
+        found = procs.read_pid(paths.pid)
+    return found
 
 
-def client(settings: Settings, database: str | None = None, timeout: float = 5.0):
-    """A clickhouse-driver Client for the pipeline's user (the one place connections are built)."""
-    from clickhouse_driver import Client
-
-    return Client(host=settings.clickhouse_host, port=settings.clickhouse_port, user=settings.clickhouse_user,
-                  password=settings.clickhouse_password, database=database or "default",
-                  connect_timeout=timeout, send_receive_timeout=max(timeout, 30.0))
-
-
-def healthy(settings: Settings, timeout: float = 2.0) -> bool:
+def healthy(settings: Settings) -> bool:
     """A real protocol check: `SELECT 1` over the native port."""
     from clickhouse_driver.errors import Error as ClickHouseError
 
-    c = client(settings, timeout=timeout)
+    c = client(settings)
     try:
         return c.execute("SELECT 1") == [(1,)]
     except (ClickHouseError, OSError, EOFError):
@@ -150,7 +145,7 @@ def start(settings: Settings) -> str:
         return "remote"
     paths = Paths(settings)
     paths.root.mkdir(parents=True, exist_ok=True)
-    if pid(settings) or _adopt(settings, paths):
+    if pid(settings):
         return "running"
     for port, var in ((settings.clickhouse_port, "HOTLINE_CLICKHOUSE_PORT"), (settings.clickhouse_http_port, "HOTLINE_CLICKHOUSE_HTTP_PORT")):
         if procs.port_in_use(settings.clickhouse_host, port):
@@ -209,8 +204,6 @@ def stop(settings: Settings) -> str:
         return "remote"
     paths = Paths(settings)
     running = pid(settings)
-    if running is None and _adopt(settings, paths):
-        running = pid(settings)
     if running is None:
         return "not running"
     result = procs.stop(running, "clickhouse", STOP_TIMEOUT)

@@ -212,9 +212,12 @@ def _format_storage(java: str, cp: str, settings: Settings, paths: Paths) -> Non
 
 
 def pid(settings: Settings) -> int | None:
-    """The pid of our running broker, or None."""
+    """The pid of our running broker (re-adopted if its pid file was lost), or None."""
     paths = Paths(settings)
-    return procs.running_pid(paths.pid, str(paths.properties))
+    found = procs.running_pid(paths.pid, str(paths.properties))
+    if found is None and _adopt(settings, paths):
+        found = procs.read_pid(paths.pid)
+    return found
 
 
 def healthy(bootstrap: str, timeout: float = 3.0) -> bool:
@@ -222,10 +225,12 @@ def healthy(bootstrap: str, timeout: float = 3.0) -> bool:
     from kafka import KafkaAdminClient
     from kafka.errors import KafkaError
 
+    quiet = procs.QuietLogger("kafka")  # refused connections while it boots are expected
     try:
         admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000),
                                  bootstrap_timeout_ms=int(timeout * 1000), client_id="hotline-infra")
     except (KafkaError, OSError, ValueError):
+        quiet.restore()
         return False
     try:
         return bool(admin.describe_cluster().get("brokers"))
@@ -233,6 +238,7 @@ def healthy(bootstrap: str, timeout: float = 3.0) -> bool:
         return False
     finally:
         admin.close()
+        quiet.restore()
 
 
 def start(settings: Settings) -> str:
@@ -241,7 +247,7 @@ def start(settings: Settings) -> str:
         return "remote"
     paths = Paths(settings)
     paths.root.mkdir(parents=True, exist_ok=True)
-    if pid(settings) or _adopt(settings, paths):
+    if pid(settings):
         return "running"
     host, port = bootstrap_address(settings.kafka_bootstrap)
     for p, var in ((port, "HOTLINE_KAFKA_BOOTSTRAP"), (settings.kafka_controller_port, "HOTLINE_KAFKA_CONTROLLER_PORT")):
@@ -292,8 +298,6 @@ def stop(settings: Settings) -> str:
         return "remote"
     paths = Paths(settings)
     running = pid(settings)
-    if running is None and _adopt(settings, paths):
-        running = pid(settings)
     if running is None:
         return "not running"
     result = procs.stop(running, "kafka", STOP_TIMEOUT)

@@ -7,6 +7,7 @@ file we generated under the state folder, so two checkouts never touch each othe
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -98,7 +99,7 @@ def port_in_use(host: str, port: int) -> bool:
 def describe_pid(pid: int | None) -> str:
     if pid is None:
         return "another program"
-    cmd = cmdline(pid)
+    cmd = " ".join(cmdline(pid).split())
     return f"pid {pid} ({cmd[:80]})" if cmd else f"pid {pid}"
 
 
@@ -158,6 +159,18 @@ def _signal(pid: int, sig: int) -> None:
             os.kill(pid, sig)
     except ProcessLookupError:
         pass
+
+
+class QuietLogger:
+    """Silence a library's logger for a moment (e.g. expected connection errors while polling)."""
+
+    def __init__(self, name: str) -> None:
+        self.logger = logging.getLogger(name)
+        self.was = self.logger.level
+        self.logger.setLevel(logging.CRITICAL + 1)  # children without a level inherit it
+
+    def restore(self) -> None:
+        self.logger.setLevel(self.was)
 
 
 def tail(path: Path, lines: int = 200) -> list[str]:

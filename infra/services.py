@@ -67,11 +67,20 @@ def up(settings: Settings | None = None) -> dict[str, Any]:
     s = settings or get_settings()
     t0 = time.monotonic()
     # Launch both before waiting for either: the JVM and ClickHouse start in parallel.
-    k = kafka.start(s)
-    c = clickhouse.start(s)
-    kafka.wait_ready(s)
-    clickhouse.wait_ready(s)
-    clickhouse.create_database(s)
+    k = c = "not started"
+    try:
+        k = kafka.start(s)
+        c = clickhouse.start(s)
+        kafka.wait_ready(s)
+        clickhouse.wait_ready(s)
+        clickhouse.create_database(s)
+    except BaseException:
+        # Leave nothing half-up: stop what this call started, keep what was already running.
+        if k == "started":
+            kafka.stop(s)
+        if c == "started":
+            clickhouse.stop(s)
+        raise
     topics: list[TopicResult] = ensure_topics(s.kafka_bootstrap)
     already = k != "started" and c != "started" and all(t.action != "created" for t in topics)
     seconds = round(time.monotonic() - t0, 2)
