@@ -1,11 +1,11 @@
 """Exact, replayable window aggregates derived from a deduplicating store of contributions.
 
-The aggregator holds no state of its own that matters: the truth is `store`, a mapping from
-event id to the call's contribution (in the worker: a changelog-backed Faust table). A
-contribution is written to the store once, the first time its event id is seen; that single
-write is one changelog message, so after any crash a call is either in the store (and in
-the aggregates rebuilt from it) or not (and its event will be re-delivered and counted).
-The in-memory window aggregates are rebuilt from the store on start (`rebuild`).
+The aggregator holds no state of its own that matters: the truth is `store` (in the worker: a
+changelog-backed Faust table). Each batch of contributions that arrives is checked against
+the event ids already counted, and the new ones are written to the store in ONE entry; that
+single write is one changelog message, so after any crash a call is either in the store (and
+in the aggregates rebuilt from it) or not (and its batch will be re-delivered and counted).
+The event-id index and the window aggregates are rebuilt from the store on start (`rebuild`).
 
 Event time only:
 - the watermark is the minimum, over the partitions of the calls topic, of the largest
@@ -23,6 +23,7 @@ See docs/streams.md for the argument and the choices.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -36,6 +37,7 @@ from streams.spikes import SpikeParams, alerts_for_day
 from streams.windows import HOUR, Calendar, Window
 
 DAY_PREFIX = b"day:"
+BATCH_PREFIX = b"b:"
 MARKER_RETENTION_DAYS = 40  # final-day markers kept for spike baselines (needs 9)
 
 Record = FeedCell | ServiceFigures | SpikeAlert
@@ -155,12 +157,15 @@ class Aggregator:
     def _reset(self) -> None:
         self.part_max: dict[int, int] = {}
         self.windows: dict[tuple[str, int], WindowAgg] = {}
-        self.keys_by_day: dict[date, list[bytes]] = {}
+        self.seen: dict[str, date] = {}  # event id -> local day, of every counted call still live
+        self.ids_by_day: dict[date, list[str]] = {}
+        self.batch_days: dict[bytes, set[date]] = {}  # store key of a batch -> days it still holds
+        self.batches_by_day: dict[date, set[bytes]] = {}
         self.final_days: dict[date, dict] = {}  # marker of each finalized day
         self.published: dict[tuple[str, int], int] = {}  # window key -> calls at last publication
         self.tick_hour: int | None = None  # hour of the watermark at the last tick
         self.to_finalize: list[WindowAgg] = []
-        self.prune_backlog: list[bytes] = []
+        self.prune_backlog: set[bytes] = set()
         self.counted = self.duplicates = self.late = 0
 
     # --- state ---------------------------------------------------------------------------
@@ -175,14 +180,17 @@ class Aggregator:
             for p, t in marker.get("part_max", {}).items():
                 self._see(int(p), t)
         for k, v in items:
-            if k.startswith(DAY_PREFIX):
+            if not k.startswith(BATCH_PREFIX):
                 continue
-            c = from_json(v)
-            hour, day = self.calendar.windows(c[C.TIME])
-            if day.local_date in self.final_days:
-                self.prune_backlog.append(k)
-                continue
-            self._count(k, c, hour, day)
+            for c in from_json(v):
+                hour, day = self.calendar.windows(c[C.TIME])
+                if day.local_date in self.final_days:
+                    self._see(c[C.PARTITION], c[C.TIME])
+                    continue
+                if c[C.EVENT_ID] not in self.seen:
+                    self._count(k, c, hour, day)
+            if not self.batch_days.get(k):
+                self.prune_backlog.add(k)  # everything in it belongs to final days
         counted, self.counted = self.counted, 0
         return counted
 
@@ -199,22 +207,43 @@ class Aggregator:
             return None  # a partition nothing came from yet: event time is unknown there
         return min(pm[p] for p in range(n))
 
-    # --- per contribution ----------------------------------------------------------------
-    def accept(self, c: C.Contribution) -> str:
-        """Count a contribution once: returns "counted", "duplicate" or "late"."""
-        key = c[C.EVENT_ID].encode()
-        if key in self.store:
-            self.duplicates += 1
-            return "duplicate"
-        t = c[C.TIME]
-        hour, day = self.calendar.windows(t)
+    # --- contributions -------------------------------------------------------------------
+    def accept_batch(self, contribs: list[C.Contribution]) -> Counter[str]:
+        """Count each new call of a batch once; ONE store write records all of them.
+
+        Returns how many were "counted", "duplicate" (event id already counted) or "late"
+        (their hour is past end + grace). The write is keyed by the first new event id, which
+        is unique (an event id is counted once) and the same if the batch is re-delivered.
+        """
+        out: Counter[str] = Counter()
+        new: list[C.Contribution] = []
+        seen = self.seen
+        grace = self.s.grace_seconds
+        final_days = self.final_days
         wm = self.watermark
-        if (wm is not None and hour.end + self.s.grace_seconds <= wm) or day.local_date in self.final_days:
-            self.late += 1
-            return "late"
-        self.store[key] = to_json(c)  # the one write that makes this call count (atomic)
-        self._count(key, c, hour, day)
-        return "counted"
+        for c in contribs:
+            eid = c[C.EVENT_ID]
+            if eid in seen:
+                out["duplicate"] += 1
+                continue
+            hour, day = self.calendar.windows(c[C.TIME])
+            if (wm is not None and hour.end + grace <= wm) or day.local_date in final_days:
+                out["late"] += 1
+                continue
+            key = BATCH_PREFIX + (new[0][C.EVENT_ID] if new else eid).encode()
+            new.append(c)
+            self._count(key, c, hour, day)
+            wm = self.watermark
+        if new:
+            self.store[BATCH_PREFIX + new[0][C.EVENT_ID].encode()] = to_json(new)  # atomic: all or none
+        out["counted"] = len(new)
+        self.duplicates += out["duplicate"]
+        self.late += out["late"]
+        return out
+
+    def accept(self, c: C.Contribution) -> str:
+        """One contribution as a batch of one (tests and tools)."""
+        return next(iter(+self.accept_batch([c])))
 
     def _count(self, key: bytes, c: C.Contribution, hour: Window, day: Window) -> None:
         self._see(c[C.PARTITION], c[C.TIME])
@@ -225,10 +254,19 @@ class Aggregator:
             if agg is None:
                 agg = self.windows[w.key] = WindowAgg(w)
             agg.add(incs, c, target)
-        keys = self.keys_by_day.get(day.local_date)
-        if keys is None:
-            keys = self.keys_by_day[day.local_date] = []
-        keys.append(key)
+        d = day.local_date
+        eid = c[C.EVENT_ID]
+        self.seen[eid] = d
+        ids = self.ids_by_day.get(d)
+        if ids is None:
+            ids = self.ids_by_day[d] = []
+            self.batches_by_day[d] = set()
+        ids.append(eid)
+        days = self.batch_days.get(key)
+        if days is None:
+            days = self.batch_days[key] = set()
+        days.add(d)
+        self.batches_by_day[d].add(key)
         self.counted += 1
 
     # --- publication ---------------------------------------------------------------------
@@ -295,29 +333,36 @@ class Aggregator:
         """Forget windows past end + grace; for a final day write its marker, then drop its calls.
 
         The marker (one store write) comes before the deletions, in the same changelog, so a
-        crash in between leaves a marked day whose remaining contributions are pruned again.
-        Returns how many stored contributions were deleted.
+        crash in between leaves a marked day whose remaining batches are pruned again. A batch
+        is deleted once every day it holds is final. Returns how many batches were deleted.
         """
         deleted = 0
         for key in self.prune_backlog:
             self.store.pop(key, None)
             deleted += 1
-        self.prune_backlog = []
+        self.prune_backlog = set()
         for agg in self.to_finalize:
             w = agg.window
             self.windows.pop(w.key, None)
             self.published.pop(w.key, None)
             if w.kind != "day":
                 continue
+            d = w.local_date
             marker = {"calls": agg.calls, "ae": agg.adverse_effects(), "part_max": {str(p): t for p, t in self.part_max.items()}}
-            self.store[DAY_PREFIX + w.local_date.isoformat().encode()] = to_json(marker)
-            self.final_days[w.local_date] = marker
-            for key in self.keys_by_day.pop(w.local_date, ()):
-                self.store.pop(key, None)
-                deleted += 1
-            for old in [d for d in self.final_days if d < w.local_date - timedelta(days=MARKER_RETENTION_DAYS)]:
+            self.store[DAY_PREFIX + d.isoformat().encode()] = to_json(marker)
+            self.final_days[d] = marker
+            for eid in self.ids_by_day.pop(d, ()):
+                self.seen.pop(eid, None)
+            for key in self.batches_by_day.pop(d, ()):
+                days = self.batch_days.get(key)
+                if days is not None:
+                    days.discard(d)
+                    if not days:
+                        del self.batch_days[key]
+                        self.store.pop(key, None)
+                        deleted += 1
+            for old in [x for x in self.final_days if x < d - timedelta(days=MARKER_RETENTION_DAYS)]:
                 self.store.pop(DAY_PREFIX + old.isoformat().encode(), None)
                 del self.final_days[old]
         self.to_finalize = []
         return deleted
-

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from schemas.feed import FeedCell, ServiceFigures, SpikeAlert
-from streams.aggregate import DAY_PREFIX, Aggregator, Settings
+from streams.aggregate import BATCH_PREFIX, DAY_PREFIX, Aggregator, Settings
 from streams.contribution import contribution_of
 from streams.process import Enricher
 
@@ -264,7 +264,7 @@ def test_final_day_is_marked_pruned_and_stays_final_after_restart():
     deleted = agg.finalize()
     assert deleted == len(day1)
     assert DAY_PREFIX + b"2021-06-01" in store
-    assert all(c[0].encode() not in store for c in day1)
+    assert all(BATCH_PREFIX + c[0].encode() not in store for c in day1)
     again = Aggregator(store, Settings(grace_seconds=3600, min_cell_size=1), partitions=1)
     assert again.rebuild() == 2  # only 2 June's calls are live state
     assert date(2021, 6, 1) in again.final_days
@@ -285,7 +285,7 @@ def test_marker_then_crash_before_pruning_is_pruned_on_rebuild():
     assert again.rebuild() == 1
     assert again.pending_store_writes
     assert again.finalize() == 4
-    assert all(c[0].encode() not in store for c in day1)
+    assert all(BATCH_PREFIX + c[0].encode() not in store for c in day1)
 
 
 def test_spike_alert_when_a_day_is_published():
@@ -306,3 +306,38 @@ def test_spike_alert_when_a_day_is_published():
     # baseline of 10 June: 1..7 June = 2,3,2,4,3,2,3 (the 30s of 8 and 9 June are lagged out)
     assert a.observed == 30 and a.baseline_mean == pytest.approx(19 / 7, abs=1e-4)
     assert a.method == "ears_c2" and a.statistic > 3
+
+
+def test_a_batch_is_one_store_write_and_is_all_or_nothing_across_a_crash():
+    batch = [mk(f"2021-06-01T10:{m:02d}:00") for m in range(10)]
+    store: dict[bytes, bytes] = {}
+    agg = Aggregator(store, Settings(), partitions=1)
+    assert agg.accept_batch(batch[:4])["counted"] == 4
+    out = agg.accept_batch(batch)  # a re-delivered, longer batch: 4 known, 6 new
+    assert (out["duplicate"], out["counted"]) == (4, 6)
+    assert len(store) == 2  # one entry per batch, not per call
+    # crash before the second write reached the changelog: the store has only the first batch
+    lost = {k: v for k, v in store.items() if k == BATCH_PREFIX + batch[0][0].encode()}
+    again = Aggregator(lost, Settings(), partitions=1)
+    assert again.rebuild() == 4
+    assert again.accept_batch(batch)["counted"] == 6  # re-delivered: counted now, exactly once
+    # crash after the write but before the offset commit: everything is a duplicate
+    third = Aggregator(dict(store), Settings(), partitions=1)
+    assert third.rebuild() == 10
+    assert third.accept_batch(batch)["duplicate"] == 10
+
+
+def test_a_batch_across_midnight_is_deleted_when_both_days_are_final():
+    store: dict[bytes, bytes] = {}
+    agg = Aggregator(store, Settings(grace_seconds=0, min_cell_size=1), partitions=1)
+    both = [mk("2021-06-01T22:30:00"), mk("2021-06-01T23:30:00")]  # local 23:30 on 1 June, 00:30 on 2 June
+    agg.accept_batch(both)
+    key = BATCH_PREFIX + both[0][0].encode()
+    agg.accept(mk("2021-06-02T01:00:00"))  # 1 June final
+    agg.tick()
+    agg.finalize()
+    assert key in store and DAY_PREFIX + b"2021-06-01" in store
+    agg.accept(mk("2021-06-03T01:00:00"))  # 2 June final
+    agg.tick()
+    agg.finalize()
+    assert key not in store

@@ -30,7 +30,8 @@ def test_valid_calls_are_enriched_and_validate_against_the_schema(sim_day):
     out = Enricher(clf, "v-test").process(raw(events[:200]), NOW)
     assert len(out.enriched) == 200 and not out.dead and len(out.contributions) == 200
     for (key, value), ev in zip(out.enriched, events[:200]):
-        call = EnrichedCall.model_validate_json(value)  # constructed fast, but valid
+        call = EnrichedCall.model_validate_json(value)  # built as a dict for speed, but valid
+        assert call.model_dump_json().encode() == value  # and byte for byte the model's JSON
         assert call.event_id == ev.event_id and call.catalog_version == "v-test"
         assert len(call.questions) == len(ev.call.transcript)
         assert call.language in ("fr", "ar", "ary", "ary-Latn", "en", "ber", "und")

@@ -1,0 +1,311 @@
+"""The Faust app of `hotline worker`: two stages, each at-least-once, exact together (docs/streams.md).
+
+enrich     calls topic (raw bytes, keyed by call id, N partitions, consumer group
+           `<worker_id>-calls`) -> enriched calls, unmatched questions, dead letters, and the
+           batch's contributions on the internal contributions topic. Stateless; the heavy part
+           (parse, scrub, classify); scales with the number of workers. It reads with aiokafka's
+           batch consumer inside the Faust worker (an app task) rather than a Faust agent:
+           Faust's per-event path measured 135-200 us/event on this machine (bench/faust_path.py),
+           more than the whole per-call budget; offsets are committed after the batch's output
+           is acknowledged by the broker.
+aggregate  a Faust agent on the contributions topic (1 partition, consumer group `<worker_id>`):
+           deduplicates by event id against a changelog-backed Table (one write per batch),
+           keeps the hour/day windows derived from it, publishes the ministry feed and spike
+           alerts by event time. One partition, so the feed carries totals over all calls
+           partitions, never per-worker partials. Faust flushes the producer before it commits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import faust
+from pydantic_core import from_json, to_json
+
+from hotline.config import Settings
+from hotline.errors import HotlineError
+from hotline.log import get_logger
+from streams.aggregate import Aggregator
+from streams.aggregate import Settings as AggSettings
+from streams.deadletter import PoisonBurst, PoisonGuard
+from streams.process import Enricher, RawRecord
+from streams.spikes import SpikeParams
+
+log = get_logger("streams.worker")
+
+BATCH_MAX = 500  # calls per enrich batch (one classify_many call, one contributions message)
+CHUNK_BYTES = 256 * 1024  # contributions per message stay far below Kafka's 1 MB limit
+
+
+def chunks(contribs: list) -> list[list]:
+    """Split a batch's contributions into messages of at most CHUNK_BYTES (estimated)."""
+    out: list[list] = [[]]
+    size = 0
+    for c in contribs:
+        n = 120 + 60 * len(c[-1])  # a contribution's JSON: ~120 bytes + ~60 per question
+        if out[-1] and size + n > CHUNK_BYTES:
+            out.append([])
+            size = 0
+        out[-1].append(c)
+        size += n
+    return out
+
+
+@dataclass
+class WorkerState:
+    """Counters and handles shared by the agents, the timers and `run_worker`."""
+
+    settings: Settings
+    aggregator: Aggregator | None = None
+    enricher: Enricher | None = None
+    needs_rebuild: bool = True
+    fatal: HotlineError | None = None
+    stop: Any = None  # coroutine function stopping the worker (set by run_worker)
+    last_contribution: float = 0.0
+    idle_flushed: bool = True
+    calls_in: int = 0
+    enriched: int = 0
+    dead: int = 0
+    unmatched: int = 0
+    published: int = 0
+    alerts: int = 0
+    counters_at: dict[str, float] = field(default_factory=dict)
+
+
+def _encode(record: Any) -> tuple[bytes, bytes]:
+    key = getattr(record, "record_id", None) or record.alert_id
+    return key.encode(), record.model_dump_json().encode()
+
+
+def build_app(settings: Settings, web_port: int | None = None, classifier: Any = None) -> tuple[faust.App, WorkerState]:
+    """The Faust app and its shared state; `classifier` defaults to the catalog classifier."""
+    from schemas.catalog import load_catalog
+
+    if classifier is None:
+        try:
+            from streams.classify.classifier import get_classifier
+        except ImportError as exc:
+            raise HotlineError(f"the question classifier is not available ({exc}); check the installation") from None
+        classifier = get_classifier()
+    catalog_version = load_catalog().catalog_version
+    port = settings.worker_web_port if web_port is None else web_port
+    app_id = settings.worker_id
+    datadir = settings.state_path / "worker"
+    datadir.mkdir(parents=True, exist_ok=True)
+    app = faust.App(
+        app_id,
+        broker=[f"kafka://{h.strip()}" for h in settings.kafka_bootstrap.split(",")],
+        store="memory://",
+        datadir=str(datadir / "{conf.name}"),
+        autodiscover=False,
+        key_serializer="raw",
+        value_serializer="raw",
+        topic_partitions=1,
+        topic_replication_factor=settings.replication_factor,
+        topic_disable_leader=True,
+        table_standby_replicas=0,
+        stream_wait_empty=False,
+        stream_recovery_delay=0.0,
+        consumer_auto_offset_reset="earliest",
+        web_enabled=port != 0,
+        web_port=port or 6066,
+        web_host="127.0.0.1",
+        web_bind="127.0.0.1",
+    )
+    state = WorkerState(settings)
+    guard = PoisonGuard(settings.poison_ratio, settings.poison_window)
+    state.enricher = Enricher(classifier, catalog_version, guard=guard)
+    agg_settings = AggSettings(
+        grace_seconds=settings.window_grace_seconds, service_level_seconds=settings.service_level_seconds,
+        min_cell_size=settings.min_cell_size, catalog_version=catalog_version, timezone=settings.timezone,
+        spikes=SpikeParams(),
+    )
+
+    contributions = app.topic(f"{app_id}-contributions", partitions=1, internal=True,
+                              key_serializer="raw", value_serializer="raw")
+    table = app.Table("seen", partitions=1, key_type=bytes, value_type=bytes)
+    state.aggregator = Aggregator(table, agg_settings)
+    t_enriched, t_unmatched, t_dead = settings.topic_enriched, settings.topic_unmatched, settings.topic_deadletter
+    t_feed, t_alerts = settings.topic_feed, settings.topic_alerts
+
+    async def send_records(records: list) -> None:
+        """Feed records and alerts; delivery is awaited by the commit (or by `finalize`)."""
+        send = app.producer.send
+        for rec in records:
+            k, v = _encode(rec)
+            if hasattr(rec, "alert_id"):
+                await send(t_alerts, k, v, None, None, None)
+                state.alerts += 1
+            else:
+                await send(t_feed, k, v, None, None, None)
+                state.published += 1
+
+    @app.task
+    async def enrich() -> None:
+        """Read the calls topic in batches; commit a batch only once its output is acknowledged."""
+        from aiokafka import AIOKafkaConsumer
+        from aiokafka.errors import CommitFailedError, KafkaError
+        from aiokafka.structs import OffsetAndMetadata
+
+        enricher = state.enricher
+        assert enricher is not None
+        consumer = AIOKafkaConsumer(
+            settings.topic_calls, bootstrap_servers=settings.kafka_bootstrap, group_id=f"{app_id}-calls",
+            client_id=f"{app_id}-calls", enable_auto_commit=False, auto_offset_reset="earliest",
+            max_partition_fetch_bytes=4 << 20,
+        )
+        await consumer.start()
+        contrib_topic = contributions.get_topic_name()
+        try:
+            while True:
+                batches = await consumer.getmany(timeout_ms=500, max_records=BATCH_MAX)
+                if not batches:
+                    continue
+                records = [RawRecord(tp.topic, tp.partition, r.offset, r.key, r.value)
+                           for tp, rs in batches.items() for r in rs]
+                try:
+                    out = enricher.process(records)
+                except PoisonBurst as exc:
+                    await _fatal(exc)
+                    return
+                send = app.producer.send
+                futs = []
+                for k, v in out.enriched:
+                    futs.append(await send(t_enriched, k, v, None, None, None))
+                for k, v in out.unmatched:
+                    futs.append(await send(t_unmatched, k, v, None, None, None))
+                for k, v in out.dead:
+                    futs.append(await send(t_dead, k, v, None, None, None))
+                if out.contributions:
+                    parts = len(consumer.partitions_for_topic(settings.topic_calls) or ()) or settings.calls_partitions
+                    for chunk in chunks(out.contributions):
+                        futs.append(await send(contrib_topic, None, to_json({"n": parts, "c": chunk}), 0, None, None))
+                try:
+                    await asyncio.gather(*futs)
+                except Exception as exc:  # not delivered: no commit; the batch is re-read after a restart
+                    await _fatal(HotlineError(f"could not deliver the worker's output to Kafka ({exc!r}); "
+                                              "check the broker and restart the worker (nothing is lost)"))
+                    return
+                try:
+                    await consumer.commit({tp: OffsetAndMetadata(rs[-1].offset + 1, "") for tp, rs in batches.items()})
+                except (CommitFailedError, KafkaError) as exc:
+                    # a rebalance took the partitions away: their new owner re-reads this batch
+                    # (duplicates are recognised downstream by event id)
+                    log.warning("worker.commit_failed", error=repr(exc)[:200], records=len(records))
+                state.calls_in += len(records)
+                state.enriched += len(out.enriched)
+                state.dead += len(out.dead)
+                state.unmatched += len(out.unmatched)
+        finally:
+            await consumer.stop()
+
+    @app.agent(contributions, name="aggregate")
+    async def aggregate(stream: faust.StreamT) -> None:
+        agg = state.aggregator
+        assert agg is not None
+        async for event in stream.events():
+            if state.needs_rebuild:
+                n = agg.rebuild()
+                state.needs_rebuild = False
+                log.info("worker.aggregates_rebuilt", calls=n, windows=len(agg.windows), final_days=len(agg.final_days))
+            payload = from_json(event.message.value)
+            if agg.partitions is None or payload["n"] > agg.partitions:
+                agg.partitions = payload["n"]
+            agg.accept_batch(payload["c"])  # at most one table write
+            await send_records(agg.tick())
+            if agg.pending_store_writes:
+                await app.producer.flush()  # the final publications are out before the day is marked final
+                deleted = agg.finalize()
+                log.info("worker.windows_final", watermark=_iso(agg.watermark), pruned=deleted)
+            state.last_contribution = time.monotonic()
+            state.idle_flushed = False
+
+    @app.timer(1.0)
+    async def idle_flush() -> None:
+        """The end of a finite replay: publish the open windows once the input is idle."""
+        idle = settings.worker_idle_flush_seconds
+        agg = state.aggregator
+        if idle <= 0 or state.idle_flushed or state.needs_rebuild or agg is None:
+            return
+        if time.monotonic() - state.last_contribution < idle:
+            return
+        state.idle_flushed = True
+        records = agg.flush_open()
+        if records:
+            await send_records(records)
+            log.info("worker.idle_flush", records=len(records), watermark=_iso(agg.watermark))
+
+    @app.timer(5.0)
+    async def progress() -> None:
+        now = time.monotonic()
+        last = state.counters_at
+        dt = now - last.get("t", now - 5.0)
+        agg = state.aggregator
+        fields: dict[str, Any] = {
+            "calls": state.calls_in,
+            "calls_per_s": round((state.calls_in - last.get("calls", 0)) / max(dt, 1e-9), 1),
+            "dead_letters": state.dead, "unmatched": state.unmatched,
+        }
+        if agg is not None:
+            fields.update(counted=agg.counted, duplicates=agg.duplicates, late=agg.late,
+                          feed_records=state.published, alerts=state.alerts, watermark=_iso(agg.watermark))
+        state.counters_at = {"t": now, "calls": state.calls_in}
+        if state.calls_in != last.get("calls", 0) or state.published != last.get("published", -1):
+            log.info("worker.progress", **fields)
+        state.counters_at["published"] = state.published
+
+    async def _on_rebalance(sender: Any, *args: Any, **kwargs: Any) -> None:
+        # The contributions partition may have moved: derived state is rebuilt from the
+        # recovered table before the next contribution is processed.
+        state.needs_rebuild = True
+        if state.aggregator is not None:
+            state.aggregator._reset()
+
+    app.on_partitions_revoked.connect(_on_rebalance)
+    app.on_partitions_assigned.connect(_on_rebalance)
+
+    async def _fatal(exc: HotlineError) -> None:
+        state.fatal = exc
+        log.error("worker.fatal", error=str(exc))
+        if state.stop is not None:
+            asyncio.ensure_future(state.stop())
+        await asyncio.Event().wait()  # never ack the batch; cancelled by the stop
+
+    return app, state
+
+
+def _iso(t: int | None) -> str | None:
+    if t is None:
+        return None
+    from streams.windows import utc
+
+    return utc(t).isoformat().replace("+00:00", "Z")
+
+
+def run_worker(settings: Settings, web_port: int | None = None, loglevel: str | None = None) -> int:
+    """Run one worker until Ctrl-C/SIGTERM (exit 0) or a fatal error (HotlineError)."""
+    from faust.worker import Worker
+
+    app, state = build_app(settings, web_port)
+    quiet = open(os.devnull, "w")  # noqa: SIM115 - Faust's spinner writes terminal escapes to stdout
+    worker = Worker(app, loglevel=loglevel or settings.log_level, quiet=True, override_logging=False,
+                    redirect_stdouts=False, stdout=quiet)
+    state.stop = worker.stop
+    log.info("worker.start", app_id=settings.worker_id, calls_topic=settings.topic_calls,
+             web_port=app.conf.web_port if app.conf.web_enabled else 0)
+    try:
+        worker.execute_from_commandline()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    else:  # pragma: no cover - execute_from_commandline always exits
+        code = 0
+    if state.fatal is not None:
+        raise state.fatal
+    agg = state.aggregator
+    log.info("worker.stopped", calls=state.calls_in, dead_letters=state.dead,
+             counted=agg.counted if agg else 0, duplicates=agg.duplicates if agg else 0)
+    return code
