@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import json
 import sys
-import urllib.request
-import uuid
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from hotline.cli import main
-from hotline.config import get_settings
-from sinks.clickhouse import client, private_database
+from sinks.clickhouse import private_database, runner
 from sinks.migrate import migrate
 from sinks.sink import ClickHouseStore, flush
 
@@ -38,31 +35,12 @@ def simulated_day(day: date) -> list:
     return [enriched_from_simulated(i) for i in items]
 
 
-def http_runner(sql: str) -> list[tuple]:
-    """Migrations over HTTP: on ClickHouse 18.16, clickhouse-driver hangs on an INSERT whose
-    VALUES are inline in the SQL text (migrate's bookkeeping row), HTTP does not."""
-    s = get_settings()
-    req = urllib.request.Request(f"http://{s.clickhouse_host}:{s.clickhouse_http_port}/?user={s.clickhouse_user}",
-                                 data=sql.encode(), headers={"X-ClickHouse-Key": s.clickhouse_password})
-    with urllib.request.urlopen(req, timeout=60) as resp:
-        text = resp.read().decode()
-    return [tuple(line.split("\t")) for line in text.splitlines() if line]
-
-
 @pytest.fixture()
-def database():
-    """A fresh, migrated database on the configured server, dropped afterwards."""
-    cli = client()
-    try:
-        cli.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any connection failure
-        pytest.fail(f"ClickHouse is not reachable ({exc}); start it with `hotline infra up`")
-    name = f"report_it_{uuid.uuid4().hex[:10]}"
-    migrate(http_runner, name)
-    yield cli, name
-    cli.execute(f"DROP DATABASE IF EXISTS {name}")
-    cli.execute(f"DROP DATABASE IF EXISTS {private_database(name)}")
-    cli.disconnect()
+def database(clickhouse, clickhouse_database):
+    """A fresh database (shared fixture) with the project's migrations; its private twin dropped too."""
+    migrate(runner(clickhouse), clickhouse_database)
+    yield clickhouse, clickhouse_database
+    clickhouse.execute(f"DROP DATABASE IF EXISTS {private_database(clickhouse_database)}")
 
 
 @pytest.mark.parametrize("source", ["simulator", "builder"])
@@ -100,6 +78,6 @@ def test_empty_day_is_a_clear_message(database, tmp_path, capsys):
     assert not list(tmp_path.iterdir())
 
 
-def test_missing_tables_say_run_migrate(tmp_path, capsys):
-    assert main(["report", "--date", "2021-06-01", "--out", str(tmp_path), "--database", f"absent_{uuid.uuid4().hex[:8]}"]) == 1
+def test_missing_tables_say_run_migrate(clickhouse, unique_name, tmp_path, capsys):
+    assert main(["report", "--date", "2021-06-01", "--out", str(tmp_path), "--database", unique_name("absent")]) == 1
     assert "hotline migrate" in capsys.readouterr().err
