@@ -114,6 +114,10 @@ def start_detached(argv: Sequence[str], pid_file: Path, out_log: Path, cwd: Path
     pid_file.write_text(f"{proc.pid}\n")
     # Popen keeps a handle only to reap it; the service must outlive this Python process.
     _ORPHANS.append(proc)
+    # Just after exec /proc/<pid>/cmdline is briefly empty; wait so `is_ours` sees the marker.
+    deadline = time.monotonic() + 2.0
+    while not cmdline(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
     return proc.pid
 
 
