@@ -16,7 +16,7 @@ import re
 PHONE, CIN, EMAIL = "[PHONE]", "[CIN]", "[EMAIL]"
 
 _D = r"[0-9\u0660-\u0669\u06F0-\u06F9]"          # ASCII, Arabic-Indic, Persian digits
-_SEP = r"[ \t.\-\u00a0/]?[ \t.\-\u00a0]*"            # one separator run between digits (no newlines)
+_SEP = r"[ \t.\-\u00a0]{0,3}"                      # a short separator run between digits (no newlines)
 _NB = r"(?<![0-9\u0660-\u0669\u06F0-\u06F9])"       # not preceded by a digit
 _NA = r"(?![0-9\u0660-\u0669\u06F0-\u06F9])"        # not followed by a digit
 
@@ -46,6 +46,20 @@ _CIN_KEY_RE = re.compile(
     rf"(?-i:(?!(?:de|le|la|en|au|du|et|ou|un|el|il|fi|a|l|f|w|b|y|o|e)[\s\-:]))"
     rf"[A-Za-z]{{1,2}}[\s\-:]?{_D}{{3,7}}{_NA}(?![A-Za-z])"
 )
+
+
+_DIGIT_GROUPS = re.compile(rf"{_D}+")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_TO_ASCII = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def _phone(m: re.Match[str]) -> str:
+    """A date or a list of numbers can look like 10 digits ("05 01 2019 21"): a group that is a
+    year, after the first, means it is not a phone number."""
+    groups = _DIGIT_GROUPS.findall(m.group(0).translate(_TO_ASCII))
+    if any(_YEAR.match(g) for g in groups[1:]):
+        return m.group(0)
+    return PHONE
 
 
 def _keep_key(m: re.Match[str]) -> str:
@@ -88,7 +102,9 @@ def scrub_counts(text: str) -> tuple[str, dict[str, int]]:
     # Cheap digit census first: most texts with digits hold only short ordinary numbers.
     runs = [len(r) for r in _RUNS.findall(text)]
     if sum(runs) >= 9:
-        text, counts["phone"] = _PHONE_RE.subn(PHONE, text)
+        text, counts["phone"] = _PHONE_RE.subn(_phone, text)
+        if counts["phone"]:
+            counts["phone"] = text.count(PHONE)
     if spoken:
         text, n = _SPOKEN_RE.subn(PHONE, text)
         counts["phone"] += n
