@@ -120,9 +120,10 @@ class JsonProducer:
                 f"cannot reach Kafka at {self.settings.kafka_bootstrap} ({exc}); start it with `hotline infra up` "
                 "or set HOTLINE_KAFKA_BOOTSTRAP"
             ) from None
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._report = DeliveryReport()
-        self._pending = 0
+        self._pending = 0  # sent, outcome not known yet
+        self._given_up = 0  # counted as failed by a flush that timed out; their late outcome is ignored
         self.last_failure_at: float | None = None
 
     # -- context manager -------------------------------------------------------------
@@ -134,10 +135,13 @@ class JsonProducer:
 
     def close(self, timeout: float = 10.0) -> None:
         """Flush what is buffered, then close (records not acknowledged by then were reported by flush)."""
-        try:
-            self._producer.close(timeout=timeout)
-        except KafkaError as exc:  # closing must not hide the command's own outcome
-            log.warning("producer.close_failed", error=str(exc))
+        self._settled(time.monotonic() + timeout)
+        for attempt_timeout in (timeout, 0):
+            try:
+                self._producer.close(timeout=attempt_timeout)
+                return
+            except KafkaError as exc:  # closing must not hide the command's own outcome
+                log.warning("producer.close_failed", error=str(exc))
 
     # -- sending ---------------------------------------------------------------------
     def send_raw(self, topic: str, key: bytes | None, value: bytes) -> Any | None:
@@ -159,17 +163,32 @@ class JsonProducer:
             key = key.encode("utf-8")
         return self.send_raw(topic, key, record.model_dump_json().encode("utf-8"))
 
+    def _outcome_known(self) -> bool:
+        """Called under the lock; False when a flush already counted this record as failed."""
+        if self._given_up:
+            self._given_up -= 1
+            return False
+        self._pending -= 1
+        if self._pending == 0:
+            self._lock.notify_all()
+        return True
+
     def _delivered(self, _metadata: Any) -> None:
         with self._lock:
-            self._pending -= 1
-            self._report.delivered += 1
+            if self._outcome_known():
+                self._report.delivered += 1
 
     def _failed(self, message: str) -> None:
         with self._lock:
-            self._pending -= 1
-            self._report.add_error(message)
             self.last_failure_at = time.monotonic()
+            if self._outcome_known():
+                self._report.add_error(message)
         log.error("producer.delivery_failed", error=message)
+
+    def _settled(self, deadline: float) -> bool:
+        """Wait until every sent record has an outcome (acknowledged or failed)."""
+        with self._lock:
+            return self._lock.wait_for(lambda: self._pending == 0, timeout=max(0.0, deadline - time.monotonic()))
 
     def flush(self, timeout: float | None = None) -> DeliveryReport:
         """Wait for every acknowledgement; return (and reset) the counts since the last flush.
@@ -179,14 +198,17 @@ class JsonProducer:
         """
         if timeout is None:
             timeout = self.config["delivery_timeout_ms"] / 1000 + 5
+        deadline = time.monotonic() + timeout
         try:
             self._producer.flush(timeout=timeout)
-        except KafkaError as exc:
-            log.error("producer.flush_timeout", error=str(exc))
+        except KafkaError as exc:  # a timeout, or kafka-python giving up on a split batch early
+            log.warning("producer.flush_incomplete", error=str(exc))
+        self._settled(deadline)  # our own count decides, whatever flush() said
         with self._lock:
             report, self._report = self._report, DeliveryReport()
             for _ in range(self._pending):
                 report.add_error(f"not acknowledged within {timeout:g} s")
+            self._given_up += self._pending
             self._pending = 0
         return report
 

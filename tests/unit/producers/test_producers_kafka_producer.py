@@ -93,15 +93,16 @@ def test_flush_resets_the_counts(fake) -> None:
 
 def test_wait_checks_only_the_given_records(fake) -> None:
     fake.auto_ack = False
-    with EventProducer(SETTINGS) as producer:
-        mine = [producer.send(event("c-1")), producer.send(event("c-2"))]
-        others = producer.send(event("c-3"))
-        mine[0].resolve(None)
-        mine[1].resolve(None)
-        assert producer.wait(mine, timeout=0.1) == DeliveryReport(delivered=2)
-        assert not others.is_done
-        report = producer.wait([others, None], timeout=0.05)
-        assert (report.delivered, report.failed) == (0, 2)
+    producer = EventProducer(SETTINGS)
+    mine = [producer.send(event("c-1")), producer.send(event("c-2"))]
+    others = producer.send(event("c-3"))
+    mine[0].resolve(None)
+    mine[1].resolve(None)
+    assert producer.wait(mine, timeout=0.1) == DeliveryReport(delivered=2)
+    assert not others.is_done
+    report = producer.wait([others, None], timeout=0.05)
+    assert (report.delivered, report.failed) == (0, 2)
+    producer.close(timeout=0.05)
 
 
 def test_generic_json_producer_sends_any_model(fake) -> None:
@@ -134,3 +135,15 @@ def test_compression_is_configured_not_guessed(fake) -> None:
         assert fake.instances[-1].config["compression_type"] is None
     with pytest.raises(HotlineError, match="use one of gzip, lz4, zstd, none"):
         EventProducer(Settings(mode="test", producer_compression="brotli"))
+
+
+def test_late_outcomes_after_a_timed_out_flush_are_not_counted_twice(fake) -> None:
+    fake.hold = True
+    producer = EventProducer(SETTINGS)
+    late = producer.send(event("c-1"))
+    assert producer.flush(timeout=0.05).failed == 1
+    late.resolve(None)  # acknowledged after the command already counted it as failed
+    assert producer.flush(timeout=0.05) == DeliveryReport()
+    producer.send(event("c-2")).resolve(None)
+    assert producer.flush(timeout=0.05) == DeliveryReport(delivered=1)
+    producer.close(timeout=0.05)
