@@ -130,6 +130,7 @@ def healthy(settings: Settings) -> bool:
     """A real protocol check: `SELECT 1` over the native port."""
     from clickhouse_driver.errors import Error as ClickHouseError
 
+    quiet = procs.QuietLogger("clickhouse_driver")  # refused connections while it boots are expected
     c = client(settings)
     try:
         return c.execute("SELECT 1") == [(1,)]
@@ -137,16 +138,22 @@ def healthy(settings: Settings) -> bool:
         return False
     finally:
         c.disconnect()
+        quiet.restore()
 
 
 def start(settings: Settings) -> str:
-    """Start our server if it is not running; returns 'started', 'running' or 'remote'."""
+    """Start our server if it is not running; returns started, running, external or remote."""
     if not is_local(settings):
         return "remote"
     paths = Paths(settings)
     paths.root.mkdir(parents=True, exist_ok=True)
     if pid(settings):
         return "running"
+    if procs.port_in_use(settings.clickhouse_host, settings.clickhouse_port) and healthy(settings):
+        # e.g. infra/docker-compose.yml: a server that is not ours but works; use it, never stop it.
+        log.warning("infra.clickhouse.external", port=settings.clickhouse_port,
+                    holder=procs.describe_pid(procs.port_holder(settings.clickhouse_port)))
+        return "external"
     for port, var in ((settings.clickhouse_port, "HOTLINE_CLICKHOUSE_PORT"), (settings.clickhouse_http_port, "HOTLINE_CLICKHOUSE_HTTP_PORT")):
         if procs.port_in_use(settings.clickhouse_host, port):
             raise HotlineError(f"port {port} (ClickHouse) is already in use by {procs.describe_pid(procs.port_holder(port))}; stop it or set {var} to a free port")
@@ -181,8 +188,8 @@ def wait_ready(settings: Settings, timeout: float | None = None) -> None:
     while True:
         if healthy(settings):
             return
-        local_pid = pid(settings) if is_local(settings) else None
-        if is_local(settings) and local_pid is None:
+        launched = procs.read_pid(paths.pid) if is_local(settings) else None
+        if launched and pid(settings) is None:
             why = procs.last_error([paths.stdout, paths.err_log])
             raise HotlineError(f"ClickHouse exited while starting ({why or 'no error logged'}); see {paths.err_log}")
         if time.monotonic() > deadline:

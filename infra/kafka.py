@@ -242,7 +242,7 @@ def healthy(bootstrap: str, timeout: float = 3.0) -> bool:
 
 
 def start(settings: Settings) -> str:
-    """Start our broker if it is not running; returns 'started', 'running' or 'remote'."""
+    """Start our broker if it is not running; returns started, running, external or remote."""
     if not is_local(settings):
         return "remote"
     paths = Paths(settings)
@@ -250,6 +250,10 @@ def start(settings: Settings) -> str:
     if pid(settings):
         return "running"
     host, port = bootstrap_address(settings.kafka_bootstrap)
+    if procs.port_in_use(host, port) and healthy(settings.kafka_bootstrap):
+        # e.g. infra/docker-compose.yml: a broker that is not ours but works; use it, never stop it.
+        log.warning("infra.kafka.external", bootstrap=settings.kafka_bootstrap, holder=procs.describe_pid(procs.port_holder(port)))
+        return "external"
     for p, var in ((port, "HOTLINE_KAFKA_BOOTSTRAP"), (settings.kafka_controller_port, "HOTLINE_KAFKA_CONTROLLER_PORT")):
         if procs.port_in_use(host, p):
             raise HotlineError(f"port {p} (Kafka) is already in use by {procs.describe_pid(procs.port_holder(p))}; stop it or set {var} to a free port")
@@ -282,8 +286,9 @@ def wait_ready(settings: Settings, timeout: float | None = None) -> None:
     while True:
         if healthy(settings.kafka_bootstrap, timeout=2.0):
             return
-        local_pid = pid(settings) if is_local(settings) else None
-        if is_local(settings) and local_pid is None:
+        launched = procs.read_pid(paths.pid) if is_local(settings) else None
+        local_pid = pid(settings) if launched else None
+        if launched and local_pid is None:
             why = procs.last_error([paths.stdout, paths.server_log])
             raise HotlineError(f"Kafka exited while starting ({why or 'no error logged'}); see {paths.server_log}")
         if time.monotonic() > deadline:

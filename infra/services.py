@@ -62,7 +62,8 @@ def up(settings: Settings | None = None) -> dict[str, Any]:
     """Both services running and answering, the database and the topics present.
 
     Returns {"kafka": what, "clickhouse": what, "topics": [TopicResult], "seconds": float,
-    "already_up": bool}; `what` is started / running / remote.
+    "already_up": bool}; `what` is started / running / external (a working server on the
+    port that is not ours, e.g. docker-compose) / remote.
     """
     s = settings or get_settings()
     t0 = time.monotonic()
@@ -99,13 +100,15 @@ def status(settings: Settings | None = None) -> dict[str, Any]:
     s = settings or get_settings()
     k_local, c_local = kafka.is_local(s), clickhouse.is_local(s)
     k = {
-        "address": s.kafka_bootstrap, "managed": k_local, "pid": kafka.pid(s) if k_local else None,
+        "address": s.kafka_bootstrap, "local": k_local, "pid": kafka.pid(s) if k_local else None,
         "healthy": kafka.healthy(s.kafka_bootstrap, timeout=2.0), "version": s.kafka_version if k_local else None,
         "log": str(kafka.Paths(s).server_log) if k_local else None,
     }
     c = {
-        "address": f"{s.clickhouse_host}:{s.clickhouse_port}", "http_port": s.clickhouse_http_port, "managed": c_local,
+        "address": f"{s.clickhouse_host}:{s.clickhouse_port}", "http_port": s.clickhouse_http_port, "local": c_local,
         "pid": clickhouse.pid(s) if c_local else None, "healthy": clickhouse.healthy(s),
         "database": s.clickhouse_database, "log": str(clickhouse.Paths(s).server_log) if c_local else None,
     }
+    for svc in (k, c):
+        svc["managed"] = svc["pid"] is not None  # started by us from this state folder
     return {"state_dir": str(s.state_path), "kafka": k, "clickhouse": c, "healthy": k["healthy"] and c["healthy"]}
