@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from enum import Enum
 from typing import Annotated, Literal, get_args
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = 1
 KNOWN_SCHEMA_VERSIONS = (1,)
@@ -46,8 +46,14 @@ def _to_utc(value: datetime) -> datetime:
     return value
 
 
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
-"""A timezone-aware time, stored in UTC (contract 7). Naive times are rejected."""
+def _not_a_number(value: object) -> object:
+    if isinstance(value, (int, float)):  # epoch numbers hide seconds/milliseconds and time-zone mistakes
+        raise ValueError("expected an ISO 8601 time such as 2021-05-03T09:00:00Z, not a number")
+    return value
+
+
+UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_not_a_number), AfterValidator(_to_utc)]
+"""A timezone-aware ISO 8601 time, stored in UTC (contract 7). Naive times and numbers are rejected."""
 
 ShortText = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")]
 """Identifiers (call, agent, site, line, source): ASCII, no spaces, at most 64 characters."""

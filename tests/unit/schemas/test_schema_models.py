@@ -161,6 +161,7 @@ def test_a_valid_submission_is_accepted_and_times_become_utc() -> None:
         ({"ended_at": "2021-05-03T08:00:00Z"}, "negative duration"),
         ({"ended_at": "2021-05-05T09:00:00Z"}, "more than 24 hours"),
         ({"queued_at": "1970-01-01T00:00:00Z"}, "outside 2000-2100"),
+        ({"queued_at": 1620032400}, "call.queued_at: expected an ISO 8601 time such as 2021-05-03T09:00:00Z, not a number"),
         ({"disposition": "hung_up"}, "call.disposition: Input should be 'answered'"),
         ({"answered_at": None}, "answered_at is required when disposition is answered"),
         ({"disposition": "abandoned", "agent_id": None}, "answered_at must be empty"),
