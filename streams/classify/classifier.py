@@ -31,7 +31,8 @@ FULL_SIMILARITY = 0.15      # share of a typical phrasing's cosine at which the 
 CACHE_SIZE = 50_000         # results memoised by normalised text
 WORD_CACHE_SIZE = 200_000   # per-word score vectors (the vocabulary of callers is Zipfian)
 IDF_FLOOR = 0.1
-KIND_WEIGHTS = {"#": 1.0, "_": 1.0, "c": 0.5, "!": 2.0}  # word, word bigram, char n-gram, cue
+# word, word bigram, char n-gram, question cue keyword, "names a symptom / a vaccine"
+KIND_WEIGHTS = {"#": 1.0, "_": 1.0, "c": 0.5, "!": 2.0, "~": 1.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +81,9 @@ class Classifier:
         self.extractor = Extractor(catalog)
         # Cue keywords: each question's synonyms, plus "a symptom" and "a vaccine name" as
         # evidence for the adverse-effect questions.
-        cue_lists = {q.id: q.keywords for q in catalog.active()}
-        cue_lists["symptom"] = [kw for kws in catalog.symptoms.values() for kw in kws]
-        cue_lists["vaccine"] = [kw for kws in catalog.vaccines.values() for kw in kws]
+        cue_lists = {"!" + q.id: q.keywords for q in catalog.active()}
+        cue_lists["~symptom"] = [kw for kws in catalog.symptoms.values() for kw in kws]
+        cue_lists["~vaccine"] = [kw for kws in catalog.vaccines.values() for kw in kws]
         self.cues = Lexicon(cue_lists)
         self._cache: dict[str, tuple[int, float]] = {}
         self._word_cache: dict[str, tuple[float, list[float]]] = {}
@@ -104,11 +105,11 @@ class Classifier:
         together); word bigrams and multi-word cue phrases are the other features."""
         words = [strip_arabic_article(t) if is_arabic_letter(t[0]) else t for t in norm.split()]
         extra = [a + "_" + b for a, b in zip(words, words[1:])]
-        extra += ["!" + label for label in self.cues.phrase_labels(norm)]
+        extra += self.cues.phrase_labels(norm)
         return words, extra
 
     def word_features(self, word: str) -> list[str]:
-        return word_features(word) + ["!" + label for label in self.cues.word_labels(word)]
+        return word_features(word) + list(self.cues.word_labels(word))
 
     def features(self, norm: str) -> list[str]:
         """All features of normalised text, with repeats (term frequency counts)."""
@@ -258,7 +259,7 @@ class Classifier:
 
 
 def _kind(feature: str) -> str:
-    if feature[0] in "#!":
+    if feature[0] in "#!~":
         return feature[0]
     return "_" if "_" in feature else "c"
 

@@ -1,0 +1,116 @@
+"""The catalog file: complete, valid, and editable without code (add, retire, move the file)."""
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from hotline.errors import HotlineError
+from schemas.catalog import DEFAULT_CATALOG, LANGUAGES, load_catalog, read_catalog
+from streams.classify.classifier import Classifier
+
+SPEC_IDS = {
+    "general.covid_info", "general.vaccine_purpose", "general.vaccine_types", "general.vaccine_cost",
+    "general.vaccine_mandatory", "general.documents", "general.certificate",
+    "vaccination.eligibility", "vaccination.when_my_turn", "vaccination.registration",
+    "vaccination.appointment", "vaccination.centre", "vaccination.which_vaccine",
+    "vaccination.second_dose", "vaccination.change_address", "vaccination.contraindications",
+    "vaccination.foreigners", "adverse_effects.common", "adverse_effects.severe",
+    "adverse_effects.treatment", "adverse_effects.reporting",
+}
+
+
+def test_shipped_catalog_matches_the_spec():
+    cat = load_catalog(DEFAULT_CATALOG)
+    assert cat.catalog_version
+    assert {q.id for q in cat.questions} == SPEC_IDS
+    assert set(cat.families) == {"general", "vaccination", "adverse_effects", "other"}
+    assert set(cat.vaccines) == {"sinopharm", "astrazeneca", "pfizer", "janssen"}
+    for q in cat.questions:
+        assert q.answer["fr"] and q.answer["ar"]
+        assert set(q.phrasings) == set(LANGUAGES), q.id          # every language, including ber
+        assert sum(len(v) for v in q.phrasings.values()) >= 25, q.id
+        assert q.keywords, q.id
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "catalog.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+NEW_QUESTION = '''
+[[question]]
+id = "general.travel_rules"
+family = "general"
+gist = "travel and the vaccine pass abroad"
+keywords = ["voyage*", "safar", "travel", "frontiere*"]
+[question.answer]
+fr = "Réponse approuvée."
+ar = "جواب مصادق عليه."
+[question.phrasings]
+fr = ["quelles sont les règles pour voyager en Europe vacciné", "faut il une quarantaine en arrivant en france", "les frontieres acceptent elles sinopharm"]
+"ary-Latn" = ["bghit nsafer l france wach khass quarantaine", "wach sinopharm maqbul f les frontieres"]
+'''
+
+
+def test_a_question_is_added_by_editing_the_file_only(tmp_path):
+    text = DEFAULT_CATALOG.read_text(encoding="utf-8")
+    text = text.replace('catalog_version = "', 'catalog_version = "test-', 1)
+    path = _write(tmp_path, text + NEW_QUESTION)
+    cat = read_catalog(path)
+    assert "general.travel_rules" in {q.id for q in cat.active()}
+    got = Classifier(cat, threshold=0.05).classify("est ce que je peux voyager en espagne avec le vaccin sinopharm")
+    assert got.question_id == "general.travel_rules"
+
+
+def test_retired_question_is_kept_but_never_predicted(tmp_path):
+    text = DEFAULT_CATALOG.read_text(encoding="utf-8").replace(
+        'id = "general.vaccine_cost"\nfamily = "general"\nretired = false',
+        'id = "general.vaccine_cost"\nfamily = "general"\nretired = true')
+    cat = read_catalog(_write(tmp_path, text))
+    assert cat.get("general.vaccine_cost").retired
+    assert "general.vaccine_cost" not in {q.id for q in cat.active()}
+    got = Classifier(cat, threshold=0.05).classify("est ce que le vaccin est gratuit")
+    assert got.question_id != "general.vaccine_cost"
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (('id = "general.vaccine_cost"', 'id = "vaccination.vaccine_cost"'), "must start with its family"),
+        (('id = "general.documents"', 'id = "general.vaccine_cost"'), "duplicate question id"),
+        (('family = "adverse_effects"\nretired = false\ngist = "pain', 'family = "side_effects"\nretired = false\ngist = "pain'), "side_effects"),
+        (("catalog_version = ", "catalog_version = = "), "not valid TOML"),
+    ],
+)
+def test_invalid_catalog_is_one_clear_error(tmp_path, edit, message):
+    text = DEFAULT_CATALOG.read_text(encoding="utf-8").replace(*edit, 1)
+    with pytest.raises(HotlineError, match=message):
+        read_catalog(_write(tmp_path, text))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(HotlineError, match="not found"):
+        read_catalog(tmp_path / "nope.toml")
+
+
+def test_catalog_path_setting(tmp_path, monkeypatch):
+    from hotline import config
+
+    path = _write(tmp_path, DEFAULT_CATALOG.read_text(encoding="utf-8").replace(
+        'catalog_version = "', 'catalog_version = "moved-', 1))
+    monkeypatch.setenv("HOTLINE_CATALOG_PATH", str(path))
+    config.get_settings.cache_clear()
+    try:
+        assert load_catalog().catalog_version.startswith("moved-")
+    finally:
+        monkeypatch.delenv("HOTLINE_CATALOG_PATH")
+        config.get_settings.cache_clear()
+    assert not load_catalog().catalog_version.startswith("moved-")
+
+
+def test_file_is_plain_toml():
+    with open(DEFAULT_CATALOG, "rb") as fh:
+        data = tomllib.load(fh)
+    assert isinstance(data["question"], list) and data["other"]
