@@ -121,7 +121,7 @@ def _produce(args: argparse.Namespace, settings: Any) -> tuple[list[uuid.UUID], 
     tz = ZoneInfo(settings.timezone)
     event_ids: list[uuid.UUID] = []
     days: set[date] = set()
-    progress = Progress(log, "demo.produce", total=args.calls * args.days)
+    progress = Progress(log, "demo.produce")
     with EventProducer(settings) as producer:
         for event in simulate(args.days, args.calls, args.agents, args.seed, start=args.start):
             producer.send(event)
