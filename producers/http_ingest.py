@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from hotline.config import Settings, get_settings
+from hotline.errors import HotlineError
 from hotline.log import Progress, get_logger
 from schemas.call import CallEvent
 from schemas.validation import InvalidRecord, parse_submission
@@ -33,6 +34,14 @@ ACK_TIMEOUT_SECONDS = 15.0
 RETRY_AFTER_SECONDS = 5
 
 
+class InvalidBatch(InvalidRecord):
+    """Some events of a request are invalid; `records` says which (by index) and why."""
+
+    def __init__(self, records: list[dict[str, Any]], total: int) -> None:
+        super().__init__("invalid", f"{len(records)} of {total} event(s) are invalid; nothing was accepted")
+        self.records = records
+
+
 class IngestServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -41,18 +50,33 @@ class IngestServer(ThreadingHTTPServer):
         super().__init__(address, IngestHandler)
         self.producer, self.key, self.max_body_bytes, self.ack_timeout = producer, key, max_body_bytes, ack_timeout
         self.progress = Progress(log, "ingest", every=10.0)
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
+        self._in_flight = 0
 
     def count(self, accepted: int) -> None:
         with self._lock:
             self.progress.add(accepted)
 
+    def begin(self) -> None:
+        with self._lock:
+            self._in_flight += 1
+
+    def end(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+            self._lock.notify_all()
+
+    def drain(self, timeout: float) -> bool:
+        """After shutdown(): let the posts being handled get their acks and their answer."""
+        with self._lock:
+            return self._lock.wait_for(lambda: self._in_flight == 0, timeout=timeout)
+
 
 def validate_body(body: bytes, key: bytes) -> list[CallEvent]:
     """The events of a request body (callers hashed), or InvalidRecord saying what is wrong.
 
-    Raises InvalidRecord: kind not_json/not_utf8 -> 400,
-    kind too_large -> 413, kind invalid -> 422 (details as "[index] field: problem").
+    Raises InvalidRecord: kind not_json/not_utf8 -> 400, kind too_large -> 413, and
+    InvalidBatch -> 422 with every invalid event's index, reason and field errors.
     """
     try:
         text = body.decode("utf-8")
@@ -77,9 +101,7 @@ def validate_body(body: bytes, key: bytes) -> list[CallEvent]:
         except InvalidRecord as exc:
             errors.append({"index": index, "kind": exc.kind, "reason": exc.reason, "details": exc.details})
     if errors:
-        err = InvalidRecord("invalid", f"{len(errors)} of {len(items)} event(s) are invalid; nothing was accepted")
-        err.records = errors  # type: ignore[attr-defined]
-        raise err
+        raise InvalidBatch(errors, len(items))
     return events
 
 
@@ -87,6 +109,7 @@ class IngestHandler(BaseHTTPRequestHandler):
     server: IngestServer
     protocol_version = "HTTP/1.1"
     server_version = "hotline-ingest/1"
+    timeout = 60  # idle keep-alive connections are closed, so their threads end
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         log.debug("ingest.request", line=format % args)
@@ -112,6 +135,13 @@ class IngestHandler(BaseHTTPRequestHandler):
                         {"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+        self.server.begin()
+        try:
+            self._post()
+        finally:
+            self.server.end()
+
+    def _post(self) -> None:
         if self.path.split("?")[0] != "/v1/calls":
             self._reply(HTTPStatus.NOT_FOUND, {"error": "not found; post calls to /v1/calls"})
             return
@@ -129,8 +159,8 @@ class IngestHandler(BaseHTTPRequestHandler):
         try:
             events = validate_body(body, self.server.key)
         except InvalidRecord as exc:
-            if exc.kind == "invalid":
-                self._reply(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": exc.reason, "rejected": getattr(exc, "records", []), "accepted": []})
+            if isinstance(exc, InvalidBatch):
+                self._reply(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": exc.reason, "rejected": exc.records, "accepted": []})
             elif exc.kind == "too_large":
                 self._reply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"error": exc.reason})
             else:
@@ -158,7 +188,11 @@ def serve(host: str | None, port: int | None, settings: Settings | None = None) 
     stop = threading.Event()
     # A request waits for its acks: a short linger keeps latency low; concurrent requests still share batches.
     with EventProducer(settings, linger_ms=5) as producer:
-        server = IngestServer((host or settings.ingest_host, port or settings.ingest_port), producer, key, settings.ingest_max_body_bytes)
+        address = (host or settings.ingest_host, port or settings.ingest_port)
+        try:
+            server = IngestServer(address, producer, key, settings.ingest_max_body_bytes)
+        except OSError as exc:
+            raise HotlineError(f"cannot listen on {address[0]}:{address[1]} ({exc.strerror}); choose another --port or stop what uses it") from None
         previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
         thread = threading.Thread(target=server.serve_forever, name="ingest-http", daemon=True)
         thread.start()
@@ -168,6 +202,7 @@ def serve(host: str | None, port: int | None, settings: Settings | None = None) 
                 pass
         finally:
             server.shutdown()
+            server.drain(server.ack_timeout + 1)
             server.server_close()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
