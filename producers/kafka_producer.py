@@ -31,8 +31,6 @@ from schemas.call import MAX_EVENT_BYTES, CallEvent
 log = get_logger(__name__)
 
 MAX_ERRORS_KEPT = 5
-
-
 CODECS = {"gzip": kafka_codec.has_gzip, "lz4": kafka_codec.has_lz4, "zstd": kafka_codec.has_zstd, "none": lambda: True}
 
 
