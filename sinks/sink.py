@@ -417,11 +417,17 @@ class Sink:
                 done_at_last, last_progress = self.totals["records"], now
             if self.stopping and not len(batch):
                 break
+            if not polled and not self._has_assignment():
+                last_record = now  # still joining the group: not idle yet
             if self.until_idle is not None and not polled and not len(batch) and now - last_record >= self.until_idle:
                 log.info("sink.idle", seconds=self.until_idle)
                 break
         log.info("sink.done", seconds=round(time.monotonic() - start, 1), **self.totals, **self.table_rows)
         return {**self.totals, **{f"rows_{k}": v for k, v in self.table_rows.items()}}
+
+    def _has_assignment(self) -> bool:
+        assignment = getattr(self.consumer, "assignment", None)
+        return True if assignment is None else bool(assignment())
 
     def _progress(self, interval: float, records: int, elapsed: float) -> None:
         lag = 0
@@ -453,6 +459,10 @@ def make_consumer(settings: Settings) -> Any:
     consumer = KafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap.split(","),
         group_id=settings.sink_group,
+        # Static membership: a restarted sink takes its partitions back at once instead of
+        # waiting for the killed one's session to time out, and a second sink started with
+        # the same group is fenced by the broker (the exactly-once argument wants one writer).
+        group_instance_id=f"{settings.sink_group}-0",
         client_id="hotline-sink",
         enable_auto_commit=False,
         auto_offset_reset="earliest",
