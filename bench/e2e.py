@@ -38,6 +38,13 @@ def cpu_seconds(pid: int | None) -> float | None:
     return (int(fields[11]) + int(fields[12])) / _CLK_TCK
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores spent not idle since boot (/proc/stat): minus ours = other load."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / _CLK_TCK
+
+
 @dataclass
 class Usage:
     """What one component used during a timed window."""
@@ -49,32 +56,64 @@ class Usage:
         return None if self.cpu_s is None or seconds <= 0 else self.cpu_s / seconds
 
 
-class Pipeline:
-    """`hotline worker` + `hotline sink` of one namespace."""
+def vm_hwm_kib(pid: int | None) -> int | None:
+    """Peak resident memory of a live process (VmHWM in /proc/<pid>/status)."""
+    if pid is None:
+        return None
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
 
-    def __init__(self, env: dict[str, str], log_dir: Path, phase: str, sink_args: list[str] | None = None) -> None:
+
+def service_pids(settings: Any) -> dict[str, int]:
+    """Kafka and ClickHouse processes started by `hotline infra up` (none if run elsewhere)."""
+    from infra.services import status
+
+    st = status(settings)
+    return {name: st[name]["pid"] for name in ("kafka", "clickhouse") if st[name].get("pid")}
+
+
+class Pipeline:
+    """`hotline worker` + `hotline sink` of one namespace; also watches the servers' CPU."""
+
+    def __init__(self, env: dict[str, str], log_dir: Path, phase: str, services: dict[str, int] | None = None,
+                 sink_args: list[str] | None = None) -> None:
         self.worker = Component("worker", ["worker"], log_dir / f"{phase}-worker.log", env)
         self.sink = Component("sink", ["sink", *(sink_args or [])], log_dir / f"{phase}-sink.log", env)
+        self.services = services or {}
         self._cpu0: dict[str, float] = {}
 
     @property
     def components(self) -> tuple[Component, Component]:
         return (self.worker, self.sink)
 
+    def pids(self) -> dict[str, int | None]:
+        return {"worker": self.worker.pid, "sink": self.sink.pid, **self.services, "bench": os.getpid()}
+
     def start(self) -> None:
         for c in self.components:
             c.start()
 
+    def cpu(self) -> dict[str, float | None]:
+        """CPU seconds so far of each process, and of the whole machine (`machine`)."""
+        out = {name: cpu_seconds(pid) for name, pid in self.pids().items()}
+        out["machine"] = machine_busy_seconds()
+        return out
+
     def mark(self) -> None:
         """Start of a timed window: remember CPU time used so far."""
-        self._cpu0 = {c.name: cpu_seconds(c.pid) or 0.0 for c in self.components}
+        self._cpu0 = {k: v or 0.0 for k, v in self.cpu().items()}
 
     def usage(self) -> dict[str, Usage]:
         """CPU since `mark()` and lifetime peak RSS; read while the processes still run."""
         out = {}
-        for c in self.components:
-            cpu = cpu_seconds(c.pid)
-            out[c.name] = Usage(c.peak_rss_kib(), None if cpu is None else cpu - self._cpu0.get(c.name, 0.0))
+        pids = self.pids()
+        for name, cpu in self.cpu().items():
+            out[name] = Usage(vm_hwm_kib(pids.get(name)), None if cpu is None else cpu - self._cpu0.get(name, 0.0))
         return out
 
     def check(self) -> None:
@@ -121,7 +160,21 @@ class Drain:
     all_s: float | None = None
     calls: int = 0
     questions: int = 0
-    samples: list[tuple[float, int, int]] = field(default_factory=list)
+    samples: list[tuple[float, int, int, dict[str, float | None]]] = field(default_factory=list)
+
+    def steady(self, lo: float = 0.1, hi: float = 0.9) -> tuple[float, float, dict[str, float]] | None:
+        """(calls/s, questions/s, cores busy per process) between the samples where the calls
+        visible first reached `lo` and `hi` of the total: the rate without start-up and tail."""
+        if not self.samples:
+            return None
+        total = self.samples[-1][1]
+        a = next((s for s in self.samples if s[1] >= lo * total), None)
+        b = next((s for s in self.samples if s[1] >= hi * total), None)
+        if a is None or b is None or b[0] <= a[0]:
+            return None
+        dt = b[0] - a[0]
+        cores = {k: round((b[3][k] - a[3][k]) / dt, 2) for k in b[3] if b[3].get(k) is not None and a[3].get(k) is not None}
+        return (b[1] - a[1]) / dt, (b[2] - a[2]) / dt, cores
 
 
 def wait_for_rows(tables: Tables, pipeline: Pipeline, t0: float, calls: int, questions: int,
@@ -133,7 +186,7 @@ def wait_for_rows(tables: Tables, pipeline: Pipeline, t0: float, calls: int, que
     while True:
         c, q = tables.counts()
         now = time.perf_counter() - t0
-        drain.samples.append((round(now, 3), c, q))
+        drain.samples.append((round(now, 3), c, q, pipeline.cpu()))
         drain.calls, drain.questions = c, q
         if c and drain.first_row_s is None:
             drain.first_row_s = now
@@ -240,16 +293,16 @@ class Profiler:
                 self.proc.wait()
 
 
-_BUCKETS = (
-    ("json / pydantic parse+dump", ("pydantic", "json/", "/json", "orjson", "model_validate", "model_dump")),
-    ("gzip / lz4 codec", ("gzip", "zlib", "lz4", "codec")),
-    ("kafka client (aiokafka / kafka-python)", ("aiokafka", "/kafka/")),
-    ("faust / mode runtime", ("/faust/", "/mode/", "venusian")),
-    ("clickhouse-driver", ("clickhouse_driver",)),
-    ("asyncio / selectors", ("asyncio", "selectors", "uvloop")),
-    ("project: streams/", ("/streams/",)),
-    ("project: sinks/", ("/sinks/",)),
-    ("project: schemas/", ("/schemas/",)),
+_AREAS = (  # (area, prefixes of the module path as py-spy prints it)
+    ("json / pydantic parse+dump", ("pydantic", "json/", "orjson")),
+    ("gzip / lz4 codec", ("gzip.py", "zlib", "lz4", "kafka/codec.py", "aiokafka/codec.py", "cramjam")),
+    ("kafka client (aiokafka / kafka-python)", ("aiokafka/", "kafka/")),
+    ("faust / mode runtime", ("faust/", "mode/", "venusian/")),
+    ("clickhouse-driver", ("clickhouse_driver/",)),
+    ("asyncio / selectors (waiting, socket I/O)", ("asyncio/", "selectors.py", "socket.py", "ssl.py")),
+    ("project: streams/", ("streams/",)),
+    ("project: sinks/", ("sinks/",)),
+    ("project: schemas/", ("schemas/",)),
 )
 
 
@@ -295,9 +348,11 @@ def _short(frame: str) -> str:
 
 
 def _area(frames: list[str]) -> str:
-    """The area of the innermost frame that belongs to a known area."""
+    """The area of the innermost frame that belongs to a known area (a regex called by
+    streams/ code counts for streams/, a socket write called by aiokafka for aiokafka)."""
     for frame in reversed(frames):
-        for name, needles in _BUCKETS:
-            if any(n in frame for n in needles):
+        where = frame.rpartition(" (")[2]
+        for name, prefixes in _AREAS:
+            if where.startswith(prefixes):
                 return name
     return "other"

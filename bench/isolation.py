@@ -7,9 +7,9 @@ removes them at the end: nothing it writes can be counted by anybody else.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
+import shutil
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,7 +71,9 @@ class Namespace:
 
     def create(self) -> None:
         """Topics (partitioned like production) and a migrated database."""
-        create_topics(self.settings, self.topics)
+        from infra.topics import ensure_topics, pipeline_topics
+
+        ensure_topics(self.settings.kafka_bootstrap, pipeline_topics(self.settings))
         from sinks.clickhouse import client, runner
         from sinks.migrate import migrate
 
@@ -83,23 +85,10 @@ class Namespace:
         log.info("bench.namespace.created", token=self.token, topics=len(self.topics), database=self.database)
 
     def drop(self) -> None:
-        """Remove everything whose name starts with our token (Faust's internal topics too)."""
+        """Remove everything whose name starts with our token (Faust's internal topics and
+        the worker's data folder too)."""
         drop_everything(self.settings, self.token)
-
-
-def create_topics(settings: Settings, topics: list[str]) -> None:
-    from kafka.admin import KafkaAdminClient, NewTopic
-    from kafka.errors import TopicAlreadyExistsError
-
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap.split(","), client_id="hotline-bench")
-    try:
-        new = [NewTopic(t, settings.calls_partitions, settings.replication_factor) for t in topics]
-        try:
-            admin.create_topics(new)
-        except TopicAlreadyExistsError:
-            pass
-    finally:
-        admin.close()
+        shutil.rmtree(self.settings.state_path / "worker" / self.settings.worker_id, ignore_errors=True)
 
 
 def drop_everything(settings: Settings, prefix: str) -> tuple[list[str], list[str]]:
@@ -126,7 +115,3 @@ def drop_everything(settings: Settings, prefix: str) -> tuple[list[str], list[st
     log.info("bench.namespace.dropped", prefix=prefix, topics=len(topics), databases=len(dbs))
     return topics, dbs
 
-
-def faust_data_dirs(token: str) -> list[str]:
-    """Faust keeps table state in `<app id>-data` under the working directory."""
-    return [d for d in os.listdir(".") if d.startswith(token) and d.endswith("-data")]

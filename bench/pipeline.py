@@ -43,6 +43,11 @@ import raw_rates  # noqa: E402
 log = get_logger("bench")
 
 TARGET_CALLS_PER_S = 5_000
+PRIVATE_INFRA_ENV = {
+    "HOTLINE_STATE_DIR": ".hotline/bench-infra",
+    "HOTLINE_KAFKA_BOOTSTRAP": "127.0.0.1:29092", "HOTLINE_KAFKA_CONTROLLER_PORT": "29093",
+    "HOTLINE_CLICKHOUSE_PORT": "29000", "HOTLINE_CLICKHOUSE_HTTP_PORT": "28123",
+}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -60,6 +65,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=20210601)
     p.add_argument("--timeout", type=float, default=1800.0, help="give up waiting for ClickHouse after this many s")
     p.add_argument("--keep", action="store_true", help="keep the bench topics and databases (debugging)")
+    p.add_argument("--private-infra", action="store_true",
+                   help="run on a Kafka + ClickHouse of its own (state in .hotline/bench-infra, ports 29xxx), "
+                   "started and stopped by the benchmark: immune to tests restarting the shared ones")
+    p.add_argument("--show", metavar="RESULTS_JSON", help="only print the table of an earlier run's results.json")
     p.add_argument("--clean-leftovers", action="store_true", help="only delete bench_* topics and databases left by killed runs")
     args = p.parse_args(argv)
     if args.quick:
@@ -88,24 +97,17 @@ def machine() -> dict[str, Any]:
     }
 
 
-def server_versions(settings: Any) -> dict[str, str]:
-    from kafka import KafkaAdminClient
-
+def server_versions(settings: Any) -> dict[str, Any]:
     from sinks.clickhouse import client
 
-    out = {}
     cli = client(settings)
     try:
-        out["clickhouse"] = cli.execute("SELECT version()")[0][0]
+        ch = cli.execute("SELECT version()")[0][0]
     finally:
         cli.disconnect()
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap.split(","), client_id="hotline-bench")
-    try:
-        out["kafka_api"] = ".".join(map(str, admin.config["api_version"] or ()))
-    finally:
-        admin.close()
-    out["kafka_configured"] = settings.kafka_version
-    return out
+    pids = e2e.service_pids(settings)
+    kafka = settings.kafka_version if "kafka" in pids else "external (not started by hotline infra)"
+    return {"clickhouse": ch, "kafka": kafka, "pids": pids}
 
 
 def median_rate(rates: list[raw_rates.Rate]) -> dict[str, Any]:
@@ -124,8 +126,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     out_dir.mkdir(parents=True, exist_ok=True)
     res: dict[str, Any] = {"run_id": run_id, "argv": sys.argv, "machine": machine(), "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     res["servers"] = server_versions(settings)
-    res["settings"] = {k: getattr(settings, k) for k in ("calls_partitions", "sink_batch_rows", "sink_batch_seconds")}
-    res["settings"]["producer_compression"] = __import__("producers.kafka_producer", fromlist=["x"]).compression_type()
+    res["infra"] = "private (--private-infra)" if args.private_infra else "shared (hotline infra up)"
+    res["settings"] = {k: getattr(settings, k) for k in ("calls_partitions", "sink_batch_rows", "sink_batch_seconds", "producer_compression")}
     log.info("bench.start", run_id=run_id, calls=args.calls, out=str(out_dir))
 
     n = args.calls
@@ -189,6 +191,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 except Exception as exc:
                     log.error("bench.cleanup_failed", token=ns.token, error=str(exc))
     res["finished_utc"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    after = e2e.service_pids(settings)
+    if after != res["servers"]["pids"]:
+        res["warning"] = f"Kafka or ClickHouse restarted during the run (pids {res['servers']['pids']} -> {after}): figures are not valid"
+        log.warning("bench.services_restarted", before=res["servers"]["pids"], after=after)
     (out_dir / "results.json").write_text(json.dumps(res, indent=2, default=str))
     res["out_dir"] = str(out_dir)
     return res
@@ -198,12 +204,20 @@ def _usage(u: dict[str, e2e.Usage], seconds: float) -> dict[str, Any]:
     return {name: {**asdict(x), "cores": None if x.cores(seconds) is None else round(x.cores(seconds), 2)} for name, x in u.items()}
 
 
+def _steady(drain: e2e.Drain) -> dict[str, Any] | None:
+    st = drain.steady()
+    if st is None:
+        return None
+    return {"calls_per_s": round(st[0], 1), "questions_per_s": round(st[1], 1), "cores": st[2],
+            "window": "10% to 90% of the calls visible"}
+
+
 def replay_variant(args: argparse.Namespace, ns: isolation.Namespace, n: int, n_questions: int, out_dir: Path,
                    pipelines: list[e2e.Pipeline]) -> dict[str, Any]:
     """(c) replay: calls already in the topic; start worker + sink; time to the last row."""
     log.info("bench.phase", phase="c_replay", calls=n)
     tables = e2e.Tables(ns.settings)
-    pipe = e2e.Pipeline(ns.env, out_dir, "replay")
+    pipe = e2e.Pipeline(ns.env, out_dir, "replay", e2e.service_pids(ns.settings))
     pipelines.append(pipe)
     profilers: list[e2e.Profiler] = []
     t0 = time.perf_counter()
@@ -227,6 +241,7 @@ def replay_variant(args: argparse.Namespace, ns: isolation.Namespace, n: int, n_
         "seconds": round(seconds, 2), "first_row_s": round(drain.first_row_s or 0, 2),
         "calls_per_s": round(n / seconds, 1), "questions_per_s": round(n_questions / seconds, 1),
         "calls_per_s_after_first_row": round(n / (seconds - (drain.first_row_s or 0)), 1),
+        "steady": _steady(drain),
         "calls_visible": drain.calls, "questions_visible": drain.questions, "distinct_calls": distinct,
         "usage": _usage(usage, seconds), "profiled": args.profile,
     }
@@ -241,7 +256,7 @@ def live_variant(args: argparse.Namespace, ns: isolation.Namespace, events: list
     """(c) live, then (d) latency, with the same warm worker and sink."""
     n = len(events)
     tables = e2e.Tables(ns.settings)
-    pipe = e2e.Pipeline(ns.env, out_dir, "live")
+    pipe = e2e.Pipeline(ns.env, out_dir, "live", e2e.service_pids(ns.settings))
     pipelines.append(pipe)
     pipe.start()
     try:
@@ -260,16 +275,19 @@ def live_variant(args: argparse.Namespace, ns: isolation.Namespace, events: list
         live = {
             "seconds": round(seconds, 2), "calls_per_s": round(n / seconds, 1), "questions_per_s": round(n_questions / seconds, 1),
             "produce_per_s_while_running": round(produce_rate.per_s, 1), "produce_seconds": round(produce_rate.seconds, 2),
-            "distinct_calls": tables.distinct_calls() - 1, "usage": _usage(usage, seconds),
+            "distinct_calls": tables.distinct_calls() - 1, "usage": _usage(usage, seconds), "steady": _steady(drain),
         }
 
         log.info("bench.phase", phase="d_latency", rate=args.latency_rate, seconds=args.latency_seconds)
+        start_wall = time.time() + 2.0 + len(latency_events) / 10_000  # re-timing takes ~0.1 ms per call
+        latency_events = raw_rates.retime(latency_events, start_wall, args.latency_rate)
         poller = e2e.VisibilityPoller(ns.settings, args.poll_interval)
         poller.start()
-        time.sleep(0.5)
         pipe.mark()
         t0 = time.perf_counter()
-        produce_rate, sent_at = raw_rates.produce(ns.settings, latency_events, rate_per_s=args.latency_rate)
+        if time.time() > start_wall:
+            log.warning("bench.latency.late_start", behind_s=round(time.time() - start_wall, 2))
+        produce_rate, sent_at = raw_rates.produce(ns.settings, latency_events, args.latency_rate, start_wall)
         total = n + 1 + len(latency_events)
         e2e.wait_for_rows(tables, pipe, t0, total, 0, 120)
         time.sleep(args.poll_interval * 3)
@@ -287,7 +305,7 @@ def live_variant(args: argparse.Namespace, ns: isolation.Namespace, events: list
         seconds = time.perf_counter() - t0
         usage = pipe.usage()
         latency = {
-            "calls": len(latency_events), "achieved_rate": round(len(latency_events) / produce_rate.seconds, 1),
+            "calls": len(latency_events), "achieved_rate": round((len(sent_at) - 1) / (sent_at[-1] - sent_at[0]), 1) if len(sent_at) > 1 else None,
             "p50_s": round(e2e.percentile(lat, 50), 3), "p90_s": round(e2e.percentile(lat, 90), 3),
             "p99_s": round(e2e.percentile(lat, 99), 3), "max_s": round(max(lat), 3) if lat else None,
             "min_s": round(min(lat), 3) if lat else None, "missed_by_poller": missed,
@@ -313,7 +331,7 @@ def fmt(x: Any, digits: int = 0) -> str:
 def table(res: dict[str, Any]) -> str:
     rows: list[tuple[str, str, str]] = []
     add = rows.append
-    add(("produce (EventProducer, JSON + gzip/lz4, acks=all)", fmt(res["produce"]["per_s"]) + " calls/s", ""))
+    add((f"produce (EventProducer, JSON, {res['settings']['producer_compression']}, acks=all)", fmt(res["produce"]["per_s"]) + " calls/s", ""))
     a = res["a_consume"]
     add(("(a) raw consume, bare kafka-python loop", f"{fmt(a['per_s'])} msgs/s", f"{fmt(a['mb_per_s'], 1)} MB/s; runs {a['runs_per_s']}"))
     b = res["b_insert"]
@@ -331,6 +349,9 @@ def table(res: dict[str, Any]) -> str:
         c = res.get(key)
         if c:
             for name, u in c["usage"].items():
+                if name == "machine":
+                    add((f"    whole machine during {key}", f"{u['cores']} of 2 cores busy", "includes other users of the machine"))
+                    continue
                 add((f"(e) {name} during {key}", f"peak RSS {fmt((u['peak_rss_kib'] or 0) / 1024, 0)} MiB", f"{u['cores']} cores busy"))
     w = max(len(r[0]) for r in rows)
     v = max(len(r[1]) for r in rows)
@@ -358,19 +379,50 @@ def print_profile(res: dict[str, Any]) -> None:
             print(f"    {v:5.1f}%  {k}")
 
 
+def with_private_infra(args: argparse.Namespace) -> dict[str, Any]:
+    """Start a Kafka + ClickHouse of our own, run, stop them and delete their data."""
+    import os
+    import shutil
+
+    from infra.services import down, up
+
+    os.environ.update(PRIVATE_INFRA_ENV)  # the worker and sink children inherit it
+    get_settings.cache_clear()
+    s = get_settings()
+    log.info("bench.private_infra.up", state_dir=str(s.state_path))
+    try:
+        up(s)
+        return run(args)
+    finally:
+        down(s)
+        for sub in ("kafka", "clickhouse"):
+            shutil.rmtree(s.state_path / sub, ignore_errors=True)
+        log.info("bench.private_infra.down", state_dir=str(s.state_path))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     s = get_settings()
     setup_logging(s.log_level, s.log_format)
+    if args.show:
+        res = json.loads(Path(args.show).read_text())
+        print(table(res))
+        print_profile(res)
+        return 0
     if args.clean_leftovers:
         topics, dbs = isolation.drop_everything(s, isolation.PREFIX)
         print(f"deleted {len(topics)} topics and {len(dbs)} databases named {isolation.PREFIX}*")
         return 0
     try:
-        res = run(args)
+        if args.private_infra:
+            res = with_private_infra(args)
+        else:
+            res = run(args)
     except HotlineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    if res.get("warning"):
+        print(f"\nWARNING: {res['warning']}")
     print()
     print(table(res))
     print_profile(res)

@@ -22,6 +22,7 @@ log = get_logger("bench.raw")
 
 CALLS_PER_DAY = 3_000  # the model's hotline day (issue 6: 3,000 calls, 15 agents)
 AGENTS = 15
+CALLER_KEY = b"hotline-bench"  # simulated callers only: no real number is ever hashed with it
 
 
 @dataclass
@@ -46,7 +47,7 @@ def generate(calls: int, seed: int) -> list[CallEvent]:
     days = math.ceil(calls / CALLS_PER_DAY * 1.2) + 2  # Poisson totals vary; cut below
     progress = Progress(log, "bench.generate", total=calls)
     events = []
-    for event in itertools.islice(simulate(days, CALLS_PER_DAY, AGENTS, seed), calls):
+    for event in itertools.islice(simulate(days, CALLS_PER_DAY, AGENTS, seed, caller_key=CALLER_KEY), calls):
         events.append(event)
         progress.add()
     progress.done()
@@ -55,11 +56,12 @@ def generate(calls: int, seed: int) -> list[CallEvent]:
     return events
 
 
-def produce(settings: Settings, events: list[CallEvent], rate_per_s: float | None = None) -> tuple[Rate, list[float]]:
+def produce(settings: Settings, events: list[CallEvent], rate_per_s: float | None = None,
+            start_wall: float | None = None) -> tuple[Rate, list[float]]:
     """Send with the project's EventProducer (JSON encoding included) and wait for every ack.
 
-    With `rate_per_s`, send i is scheduled at start + i / rate (a paced source).
-    Returns the rate (first send -> last acknowledgement) and each send's wall-clock time.
+    With `rate_per_s`, send i is scheduled at wall-clock `start_wall` + i / rate (a paced
+    source). Returns the rate (first send -> last acknowledgement) and each send's wall time.
     """
     from producers.kafka_producer import EventProducer
 
@@ -67,14 +69,13 @@ def produce(settings: Settings, events: list[CallEvent], rate_per_s: float | Non
     progress = Progress(log, "bench.produce", total=len(events))
     with EventProducer(settings) as producer:
         start = time.perf_counter()
-        wall0 = time.time() - start
+        wall0 = start_wall if start_wall is not None else time.time()
         for i, event in enumerate(events):
             if rate_per_s:
-                delay = start + i / rate_per_s - time.perf_counter()
+                delay = wall0 + i / rate_per_s - time.time()
                 if delay > 0:
                     time.sleep(delay)
-            now = time.perf_counter()
-            sent_at.append(wall0 + now)
+            sent_at.append(time.time())
             producer.send(event)
             progress.add()
         report = producer.flush()
@@ -82,6 +83,28 @@ def produce(settings: Settings, events: list[CallEvent], rate_per_s: float | Non
     progress.done()
     report.raise_for_failures()
     return Rate(report.delivered, seconds), sent_at
+
+
+def retime(events: list[CallEvent], start_wall: float, rate_per_s: float) -> list[CallEvent]:
+    """The same calls moved in time so that call i ends just as it is sent (start + i / rate).
+
+    A paced live source must carry live event times: simulated days replayed at 200 calls/s
+    would cross a day boundary every 15 s and measure the end-of-day publications instead.
+    Every time of a call moves by the same amount, so durations and order stay as simulated.
+    """
+    out = []
+    for i, ev in enumerate(events):
+        c = ev.call
+        delta = datetime.fromtimestamp(start_wall + i / rate_per_s - 0.001, timezone.utc) - c.ended_at
+
+        def shift(t: datetime | None) -> datetime | None:
+            return None if t is None else t + delta
+
+        turns = [t.model_copy(update={"asked_at": shift(t.asked_at)}) for t in c.transcript]
+        call = c.model_copy(update={"queued_at": shift(c.queued_at), "answered_at": shift(c.answered_at),
+                                    "ended_at": shift(c.ended_at), "transcript": turns})
+        out.append(ev.model_copy(update={"call": call, "emitted_at": shift(ev.emitted_at)}))
+    return out
 
 
 def consume_rate(settings: Settings, topic: str, expected: int, timeout: float = 300.0) -> Rate:
