@@ -86,6 +86,8 @@ def validate_body(body: bytes, key: bytes) -> list[CallEvent]:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidRecord("not_json", f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    if isinstance(value, dict) and set(value) == {"events"}:
+        raise InvalidRecord("not_json", 'send a batch as a bare JSON array of events, not wrapped in {"events": ...}')
     is_batch = isinstance(value, list)
     items = value if is_batch else [value]
     if is_batch and not items:

@@ -109,6 +109,7 @@ def test_one_bad_record_rejects_the_whole_batch_with_field_errors(server: Ingest
         (b'{"source": "\xff"}', "body is not valid UTF-8"),
         (b"[]", "the batch is empty"),
         (b'"a string"', "body must be one event object or a JSON array"),
+        (b'{"events": [{}]}', "send a batch as a bare JSON array"),
     ],
 )
 def test_malformed_bodies_get_400(server: IngestServer, body: bytes, expected: str) -> None:
