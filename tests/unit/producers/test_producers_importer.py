@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hotline.cli import main
 from producers.caller_hash import hash_caller
@@ -177,3 +179,21 @@ def test_csv_with_an_unknown_column_is_refused_whole(tmp_path: Path, capsys: pyt
     assert main(["produce", str(path), "--dry-run"]) == 1
     err = capsys.readouterr().err
     assert "unknown column(s): colour" in err and "missing column(s): site" in err
+
+
+SMALL_BAD = [raw for name, raw, _, _ in BAD_LINES if name != "10 MB transcript"]
+
+
+@given(plan=st.lists(st.one_of(st.none(), st.sampled_from(range(len(SMALL_BAD)))), min_size=1, max_size=25))
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+def test_any_mix_of_good_and_bad_lines_is_split_exactly(plan: list[int | None], tmp_path_factory: pytest.TempPathFactory) -> None:
+    """None = a good record; a number = that bad record. Every line ends up on exactly one side."""
+    path = tmp_path_factory.mktemp("mix") / "mix.jsonl"
+    path.write_bytes(b"\n".join(line(good(f"g-{i}")) if p is None else SMALL_BAD[p] for i, p in enumerate(plan)) + b"\n")
+    events: list[CallEvent] = []
+    summary = import_file(path, "jsonl", KEY, events.append, err=io.StringIO())
+    assert [e.call.call_id for e in events] == [f"g-{i}" for i, p in enumerate(plan) if p is None]
+    rejects_file = rejects_path_for(path)
+    rejected = [json.loads(x)["line"] for x in rejects_file.read_text().splitlines()] if rejects_file.exists() else []
+    assert rejected == [i + 1 for i, p in enumerate(plan) if p is not None]
+    assert (summary.valid, summary.invalid) == (len(events), len(rejected))
