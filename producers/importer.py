@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from hotline.errors import HotlineError
 from hotline.log import Progress, get_logger
 from schemas.call import CallEvent
 from schemas.validation import InvalidRecord
@@ -59,6 +60,8 @@ class Rejects:
         self.path, self.err = path, err
         self.count = 0
         self._out: IO[str] | None = None
+        if not os.access(path.parent, os.W_OK):  # checked before anything is sent
+            raise HotlineError(f"cannot write the rejects file {path}: the folder is not writable; copy the input somewhere writable")
         if path.exists():
             path.unlink()
 
@@ -119,7 +122,6 @@ def import_file(
 def run(path: Path, fmt: str, dry_run: bool, topic: str | None) -> int:
     """The command: 0 all delivered, 2 some rejected, 1 Kafka did not acknowledge everything."""
     from hotline.config import get_settings
-    from hotline.errors import HotlineError
 
     if not path.is_file():
         raise HotlineError(f"{path}: no such file")
