@@ -18,7 +18,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import add
+from itertools import compress
 from pathlib import Path
 
 from schemas.catalog import OTHER, Catalog, load_catalog
@@ -69,15 +69,17 @@ def word_features(word: str) -> list[str]:
 class Classifier:
     """Built once from a catalog; not thread-safe (one instance per worker thread or process)."""
 
-    def __init__(self, catalog: Catalog, threshold: float) -> None:
+    def __init__(self, catalog: Catalog, threshold: float, cache_size: int = CACHE_SIZE) -> None:
         self.catalog = catalog
         self.threshold = threshold
+        self.cache_size = cache_size
         # One class per active question, then one reject class per off-topic subject.
         self.labels: list[str] = [q.id for q in catalog.active()]
         self.families: list[str] = [q.family for q in catalog.active()]
         self.n_questions = len(self.labels)
         self.labels += [f"{OTHER}.{topic}" for topic in catalog.other_topics] or [OTHER]
         self.families += [OTHER] * (len(self.labels) - self.n_questions)
+        self._family_mask = {f: [fam == f for fam in self.families] for f in set(self.families)}
         self.extractor = Extractor(catalog)
         # Cue keywords: each question's synonyms, plus "a symptom" and "a vaccine name" as
         # evidence for the adverse-effect questions.
@@ -103,13 +105,15 @@ class Classifier:
     def _units(self, norm: str) -> tuple[list[str], list[str]]:
         """(words, other features): each word carries its n-grams and cue keywords (memoised
         together); word bigrams and multi-word cue phrases are the other features."""
-        words = [strip_arabic_article(t) if is_arabic_letter(t[0]) else t for t in norm.split()]
+        words = norm.split()
         extra = [a + "_" + b for a, b in zip(words, words[1:])]
         extra += self.cues.phrase_labels(norm)
         return words, extra
 
     def word_features(self, word: str) -> list[str]:
-        return word_features(word) + list(self.cues.word_labels(word))
+        """A word's own features; the Arabic article is dropped so that اللقاح meets لقاح."""
+        stem = strip_arabic_article(word) if is_arabic_letter(word[0]) else word
+        return word_features(stem) + list(self.cues.word_labels(word))
 
     def features(self, norm: str) -> list[str]:
         """All features of normalised text, with repeats (term frequency counts)."""
@@ -166,12 +170,10 @@ class Classifier:
     def _similarities(self, norm: str) -> tuple[list[float], float]:
         """(per-class dot products, query norm)."""
         words, extra = self._units(norm)
-        scores = [0.0] * len(self.labels)
-        q2 = 0.0
-        for w in words:
-            wq2, wscores = self._word_entry(w)
-            q2 += wq2
-            scores = list(map(add, scores, wscores))
+        memo = self._word_cache
+        entries = [memo.get(w) or self._word_entry(w) for w in words]
+        q2 = sum([e[0] for e in entries])
+        scores = [sum(col) for col in zip(*[e[1] for e in entries])]
         index = self._index
         for f in extra:
             post = index.get(f)
@@ -194,16 +196,11 @@ class Classifier:
             return self.n_questions, 0.0
         # Confidence = how sure the family is (softmax mass of the winner's family; two close
         # questions of one family do not make the family doubtful) x how close the text is to
-        # the catalog at all (cosine, saturating at FULL_SIMILARITY).
+        # the catalog at all (cosine relative to a typical phrasing's, saturating at 1).
         scale = 1.0 / (qn * TEMPERATURE)
-        z = same = 0.0
-        family = self.families[best]
-        for s, fam in zip(scores, self.families):
-            e = math.exp((s - top) * scale)
-            z += e
-            if fam == family:
-                same += e
-        confidence = min(1.0, top / qn / self.full_similarity) * same / z
+        exps = list(map(math.exp, [(s - top) * scale for s in scores]))
+        same = sum(compress(exps, self._family_mask[self.families[best]]))
+        confidence = min(1.0, top / qn / self.full_similarity) * same / sum(exps)
         return best, confidence
 
     def classify(self, text: str) -> Classification:
@@ -211,9 +208,10 @@ class Classifier:
         hit = self._cache.get(norm)
         if hit is None:
             hit = self._score(norm)
-            if len(self._cache) >= CACHE_SIZE:
+            if len(self._cache) >= self.cache_size:
                 self._cache.clear()
-            self._cache[norm] = hit
+            if self.cache_size:
+                self._cache[norm] = hit
         best, confidence = hit
         language = detect_language(text, norm)
         confidence = round(confidence, 4)

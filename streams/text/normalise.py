@@ -53,6 +53,7 @@ _ARABIZI_DIGITS = frozenset("23579")
 # A number with a unit or an ordinal is not Arabizi ("2eme", "3ans", "5j", "2x"), nor is a token
 # with a run of digits ("covid19", "1717").
 _NOT_ARABIZI = re.compile(r"^\d(?:e|eme|em|er|ere|nd|rd|st|th|an|ans|j|jr|jrs|jour|jours|h|mois|x|mg|ml|dh|dhs|doses?)$|\d\d|^[^a-z]*$")
+_ASCII_PUNCT = re.compile(r"[!-/:-@\[-`{-~]")  # the ASCII punctuation and symbols the table maps to space
 _REPEAT = re.compile(r"(\w)\1+")  # digits too ("22" -> "2"): harmless for matching, and fast
 _HAS_DIGIT = re.compile(r"[23579]")
 # Latin spelling of Darija is free: ch/sh, ou/o/u, q/9/k are the same sounds to its writers.
@@ -75,7 +76,10 @@ def _arabizi(s: str) -> str:
 
 def normalise(text: str) -> str:
     """The matching form of `text`: lower case, no accents/diacritics, unified letters, one space."""
-    s = unicodedata.normalize("NFKD", text.lower()).translate(_TABLE)
+    if text.isascii():  # most Latin-script questions: no accents to strip, one C-level pass
+        s = _ASCII_PUNCT.sub(" ", text.lower())
+    else:
+        s = unicodedata.normalize("NFKD", text.lower()).translate(_TABLE)
     if _HAS_DIGIT.search(s):
         s = _arabizi(s.replace("covid19", "covid 19"))
     s = _REPEAT.sub(_first, s)
