@@ -7,13 +7,11 @@ import json
 import shutil
 import socket
 import threading
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from kafka import KafkaConsumer
-from kafka.admin import KafkaAdminClient, NewTopic
 
 from hotline.cli import main
 from hotline.config import Settings, get_settings
@@ -27,29 +25,10 @@ pytestmark = pytest.mark.integration
 CTR = Path(__file__).resolve().parents[1] / "data" / "ctr"
 
 
-def _broker_up(bootstrap: str) -> bool:
-    host, _, port = bootstrap.split(",")[0].rpartition(":")
-    try:
-        with socket.create_connection((host, int(port)), timeout=2):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture
-def topic() -> Iterator[str]:
-    """A fresh topic per test, so runs cannot see each other's records."""
-    bootstrap = get_settings().kafka_bootstrap
-    if not _broker_up(bootstrap):
-        pytest.skip(f"no Kafka broker at {bootstrap}: run `hotline infra up`")
-    name = f"test.producers.{uuid.uuid4().hex[:12]}"
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap.split(","), client_id="test-producers")
-    admin.create_topics([NewTopic(name, num_partitions=3, replication_factor=1)])
-    try:
-        yield name
-    finally:
-        admin.delete_topics([name])
-        admin.close()
+def topic(make_topic: Callable[..., str]) -> str:
+    """A fresh topic per test (shared fixture), so runs cannot see each other's records."""
+    return make_topic("producers", partitions=3)
 
 
 def consume(topic: str, expected: int, timeout_s: float = 20) -> list[tuple[bytes, CallEvent]]:
@@ -190,31 +169,22 @@ def test_ingest_command_stops_cleanly_on_sigterm(topic: str) -> None:
             proc.wait()
 
 
-def test_records_the_broker_refuses_make_produce_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_records_the_broker_refuses_make_produce_exit_1(make_topic: Callable[..., str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The broker refuses batches over the topic's max.message.bytes: nothing may be reported delivered."""
     import random
     import string
 
-    bootstrap = get_settings().kafka_bootstrap
-    if not _broker_up(bootstrap):
-        pytest.skip(f"no Kafka broker at {bootstrap}: run `hotline infra up`")
-    name = f"test.producers.small.{uuid.uuid4().hex[:12]}"
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap.split(","), client_id="test-producers")
-    admin.create_topics([NewTopic(name, num_partitions=1, replication_factor=1, topic_configs={"max.message.bytes": "2000"})])
-    try:
-        rng = random.Random(7)
-        noise = ["".join(rng.choice(string.ascii_letters) for _ in range(3000)) for _ in range(3)]  # incompressible
-        path = tmp_path / "big.jsonl"
-        path.write_text("".join(json.dumps({
-            "source": "it", "emitted_at": "2021-05-03T09:03:01Z",
-            "call": {"call_id": f"b-{i}", "site": "s", "agent_id": "a", "queued_at": "2021-05-03T09:00:00Z",
-                     "answered_at": "2021-05-03T09:00:10Z", "ended_at": "2021-05-03T09:01:00Z", "disposition": "answered",
-                     "transcript": [{"question": "q", "answer": text}]}}) + "\n" for i, text in enumerate(noise)))
-        assert main(["produce", str(path), "--topic", name]) == 1
-        out, err = capsys.readouterr()
-        summary = json.loads(out)
-        assert summary["valid"] == 3 and summary["failed"] >= 1 and summary["delivered"] + summary["failed"] <= 3
-        assert "Kafka did not acknowledge" in err
-    finally:
-        admin.delete_topics([name])
-        admin.close()
+    name = make_topic("producers_small", partitions=1, extra_config={"max.message.bytes": "2000"})
+    rng = random.Random(7)
+    noise = ["".join(rng.choice(string.ascii_letters) for _ in range(3000)) for _ in range(3)]  # incompressible
+    path = tmp_path / "big.jsonl"
+    path.write_text("".join(json.dumps({
+        "source": "it", "emitted_at": "2021-05-03T09:03:01Z",
+        "call": {"call_id": f"b-{i}", "site": "s", "agent_id": "a", "queued_at": "2021-05-03T09:00:00Z",
+                 "answered_at": "2021-05-03T09:00:10Z", "ended_at": "2021-05-03T09:01:00Z", "disposition": "answered",
+                 "transcript": [{"question": "q", "answer": text}]}}) + "\n" for i, text in enumerate(noise)))
+    assert main(["produce", str(path), "--topic", name]) == 1
+    out, err = capsys.readouterr()
+    summary = json.loads(out)
+    assert summary["valid"] == 3 and summary["failed"] >= 1 and summary["delivered"] + summary["failed"] <= 3
+    assert "Kafka did not acknowledge" in err
