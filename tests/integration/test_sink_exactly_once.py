@@ -284,3 +284,22 @@ def test_clickhouse_stopped_mid_stream(server: Settings, stream: Stream, ch: Any
     err = finish(proc, timeout=120)
     assert "sink.retry" in err and "sink.recovered" in err
     assert_exact(ch, stream)
+
+
+def test_sigterm_flushes_the_batch_in_hand_and_commits(stream: Stream, ch: Any) -> None:
+    produce(stream, 2_000, dup_share=0.0, invalid=0, seed=5)
+    group = f"{stream.prefix}-t"
+    # A batch that neither size nor time would flush for a minute: only the stop can.
+    proc = start_sink(stream, group, HOTLINE_SINK_BATCH_ROWS="100000", HOTLINE_SINK_BATCH_SECONDS="60")
+    deadline = time.monotonic() + 30
+    # wait until everything is read (lag 0 in a progress line) but, by construction, not written
+    while " lag=0 " not in Path(proc.log_path).read_text() and time.monotonic() < deadline:  # type: ignore[attr-defined]
+        time.sleep(0.2)
+    assert count(ch, f"SELECT count() FROM {stream.database}.calls") == 0  # still in hand
+    proc.send_signal(signal.SIGTERM)
+    err = finish(proc, timeout=30)
+    assert "sink.stopping" in err
+    assert_exact(ch, stream)
+    # The offsets were committed: the same group finds nothing left to read.
+    again = finish(start_sink(stream, group, "--until-idle", "2"))
+    assert "records=0" in next(line for line in again.splitlines() if "sink.done" in line)
