@@ -4,10 +4,11 @@ Why this method: it learns from the few dozen phrasings per question that the ca
 in any language or spelling, in well under a second at start-up; it is deterministic, needs no
 model download, and every decision can be explained by the features that weighed most
 (`explain`). Pure Python (no numpy): term counts weighted by a question-level IDF; each class
-has one L2-normalised centroid. Scores are sums over features, and most features belong to one
-word, so each word's contribution to every class is computed once and memoised: a question then
-costs one lookup and one 22-float addition per word, plus its bigrams and cue keywords. Char n-grams (3-4, inside word boundaries) absorb typos, missing accents and Arabizi
-spelling variants; word unigrams and bigrams carry the meaning; a reject class learnt from the
+has one L2-normalised centroid per language group (the caller's language, detected first,
+chooses the group). Scores are sums over features, and most features belong to one word, so
+each word's contribution to every class is computed once and memoised: a question then costs one
+lookup and one vector addition per word, plus its bigrams and multi-word cues. Char n-grams
+(3-4, inside word boundaries) absorb typos, missing accents and Arabizi spelling variants; word unigrams and bigrams carry the meaning; a reject class learnt from the
 catalog's `[other]` phrasings and an absolute-similarity factor send off-topic text to `other`;
 the catalog's per-question `keywords` act as multilingual synonyms ("payer" ~ "gratuit" ~ "flous").
 """
@@ -31,6 +32,8 @@ FULL_SIMILARITY = 0.15      # share of a typical phrasing's cosine at which the 
 CACHE_SIZE = 50_000         # results memoised by normalised text
 WORD_CACHE_SIZE = 200_000   # per-word score vectors (the vocabulary of callers is Zipfian)
 IDF_FLOOR = 0.1
+# Languages with few phrasings share the centroids of a related one (same script, shared loanwords).
+PROTOTYPE_LANGUAGES = {"ber": "ary-Latn", "en": "fr"}
 # word, word bigram, char n-gram, question cue keyword, "names a symptom / a vaccine"
 KIND_WEIGHTS = {"#": 1.0, "_": 1.0, "c": 0.5, "!": 2.0, "~": 1.0}
 
@@ -88,17 +91,23 @@ class Classifier:
         cue_lists["~vaccine"] = [kw for kws in catalog.vaccines.values() for kw in kws]
         self.cues = Lexicon(cue_lists)
         self._cache: dict[str, tuple[int, float]] = {}
-        self._word_cache: dict[str, tuple[float, list[float]]] = {}
-        docs: list[tuple[int, list[str]]] = []
-        for k, q in enumerate(catalog.active()):
-            docs += [(k, self.features(normalise(t))) for _, t in q.all_phrasings()]
-        for k, by_lang in enumerate(catalog.other_topics.values(), start=self.n_questions):
-            docs += [(k, self.features(normalise(t))) for texts in by_lang.values() for t in texts]
+        # Training documents, grouped by (class, language group).
+        docs: dict[str, list[tuple[int, list[str]]]] = {}
+        sources = [(k, q.phrasings) for k, q in enumerate(catalog.active())]
+        sources += list(enumerate(catalog.other_topics.values(), start=self.n_questions))
+        for k, by_lang in sources:
+            for lang, texts in by_lang.items():
+                docs.setdefault(group_of(lang), []).extend((k, self.features(normalise(t))) for t in texts)
         self._train(docs)
+        self._word_cache: dict[str, dict[str, tuple[float, list[float]]]] = {g: {} for g in self._indexes}
         # Calibrate the similarity factor of the confidence on the catalog itself: the cosine of a
         # typical phrasing with its own class, so the scale follows the catalog as it grows.
-        own = sorted(self._similarities(normalise(t))[0][k] / self._similarities(normalise(t))[1]
-                     for k, q in enumerate(catalog.active()) for _, t in q.all_phrasings()[::3])
+        own = []
+        for k, q in enumerate(catalog.active()):
+            for lang, t in q.all_phrasings()[::3]:
+                scores, qn = self._similarities(normalise(t), self._group(lang))
+                own.append(scores[k] / qn)
+        own.sort()
         self.full_similarity = FULL_SIMILARITY * own[len(own) // 2] if own else 0.1
 
     # --- features -----------------------------------------------------------------------------
@@ -121,38 +130,48 @@ class Classifier:
         return [f for w in words for f in self.word_features(w)] + extra
 
     # --- training -----------------------------------------------------------------------------
-    def _train(self, docs: list[tuple[int, list[str]]]) -> None:
+    def _train(self, docs: dict[str, list[tuple[int, list[str]]]]) -> None:
         # Class-level IDF: a feature found in the phrasings of many questions ("vaccin", "dose")
         # says little about which one; one found in a single question ("gratuit") says a lot.
         classes_with: dict[str, set[int]] = {}
-        for k, feats in docs:
-            for f in feats:
-                classes_with.setdefault(f, set()).add(k)
+        for group_docs in docs.values():
+            for k, feats in group_docs:
+                for f in feats:
+                    classes_with.setdefault(f, set()).add(k)
         n_classes = len(self.labels)
         idf = {f: (math.log((n_classes + 1) / (len(ks) + 0.5)) + IDF_FLOOR) * _kind_weight(f)
                for f, ks in classes_with.items()}
         top_idf = max(idf.values()) / max(KIND_WEIGHTS.values())
         self._unseen = {kind: (top_idf * weight) ** 2 for kind, weight in KIND_WEIGHTS.items()}
-        centroids: list[dict[str, float]] = [{} for _ in range(n_classes)]
-        for k, feats in docs:
-            vec = Counter(feats)
-            norm = math.sqrt(sum((n * idf[f]) ** 2 for f, n in vec.items())) or 1.0
-            c = centroids[k]
-            for f, n in vec.items():
-                c[f] = c.get(f, 0.0) + n * idf[f] / norm
-        centroids = [_unit(c) for c in centroids]
-        self._idf = idf
-        self._index = _inverted(centroids, idf)
+        # One centroid per class and language group: French, Darija and Arabic phrasings of a
+        # question share few features, and a centroid per language keeps each one sharp. A
+        # question is scored against the centroids of the caller's language only.
+        self._indexes: dict[str, dict[str, tuple[float, tuple]]] = {}
+        for group, group_docs in docs.items():
+            centroids: list[dict[str, float]] = [{} for _ in range(n_classes)]
+            for k, feats in group_docs:
+                vec = Counter(feats)
+                norm = math.sqrt(sum((n * idf[f]) ** 2 for f, n in vec.items())) or 1.0
+                c = centroids[k]
+                for f, n in vec.items():
+                    c[f] = c.get(f, 0.0) + n * idf[f] / norm
+            self._indexes[group] = _inverted([_unit(c) for c in centroids], idf)
+        self._default_group = max(docs, key=lambda g: len(docs[g]))
+
+    def _group(self, language: str) -> str:
+        group = group_of(language)
+        return group if group in self._indexes else self._default_group
 
     # --- scoring ------------------------------------------------------------------------------
-    def _word_entry(self, word: str) -> tuple[float, list[float]]:
-        """(squared weight, per-class score) of one word with its n-grams, memoised."""
-        entry = self._word_cache.get(word)
+    def _word_entry(self, word: str, group: str) -> tuple[float, list[float]]:
+        """(squared weight, per-class score) of one word with its n-grams and cues, memoised."""
+        memo = self._word_cache[group]
+        entry = memo.get(word)
         if entry is not None:
             return entry
         scores = [0.0] * len(self.labels)
         q2 = 0.0
-        index = self._index
+        index = self._indexes[group]
         for f, n in Counter(self.word_features(word)).items():
             post = index.get(f)
             if post is None:
@@ -162,19 +181,19 @@ class Classifier:
             for k, w in post[1]:
                 scores[k] += n * w
         entry = (q2, scores)
-        if len(self._word_cache) >= WORD_CACHE_SIZE:
-            self._word_cache.clear()
-        self._word_cache[word] = entry
+        if len(memo) >= WORD_CACHE_SIZE:
+            memo.clear()
+        memo[word] = entry
         return entry
 
-    def _similarities(self, norm: str) -> tuple[list[float], float]:
-        """(per-class dot products, query norm)."""
+    def _similarities(self, norm: str, group: str) -> tuple[list[float], float]:
+        """(per-class dot products with the group's centroids, query norm)."""
         words, extra = self._units(norm)
-        memo = self._word_cache
-        entries = [memo.get(w) or self._word_entry(w) for w in words]
+        memo = self._word_cache[group]
+        entries = [memo.get(w) or self._word_entry(w, group) for w in words]
         q2 = sum([e[0] for e in entries])
         scores = [sum(col) for col in zip(*[e[1] for e in entries])]
-        index = self._index
+        index = self._indexes[group]
         for f in extra:
             post = index.get(f)
             if post is None:
@@ -185,11 +204,11 @@ class Classifier:
                 scores[k] += w
         return scores, math.sqrt(q2)
 
-    def _score(self, norm: str) -> tuple[int, float]:
+    def _score(self, norm: str, group: str) -> tuple[int, float]:
         """(class index, confidence) of normalised text."""
         if not norm:
             return self.n_questions, 0.0
-        scores, qn = self._similarities(norm)
+        scores, qn = self._similarities(norm, group)
         top = max(scores)
         best = scores.index(top)
         if top <= 0.0:
@@ -205,15 +224,17 @@ class Classifier:
 
     def classify(self, text: str) -> Classification:
         norm = normalise(text)
-        hit = self._cache.get(norm)
+        language = detect_language(text, norm)
+        group = self._group(language)
+        key = group + "\x1f" + norm
+        hit = self._cache.get(key)
         if hit is None:
-            hit = self._score(norm)
+            hit = self._score(norm, group)
             if len(self._cache) >= self.cache_size:
                 self._cache.clear()
             if self.cache_size:
-                self._cache[norm] = hit
+                self._cache[key] = hit
         best, confidence = hit
-        language = detect_language(text, norm)
         confidence = round(confidence, 4)
         if best >= self.n_questions or confidence < self.threshold:
             return Classification(OTHER, None, language, confidence)
@@ -233,13 +254,15 @@ class Classifier:
     def explain(self, text: str, top: int = 8) -> dict:
         """Why: the best classes with their cosine, and the features that pushed the winner most."""
         norm = normalise(text)
-        scores, qn = self._similarities(norm) if norm else ([0.0] * len(self.labels), 1.0)
+        group = self._group(detect_language(text, norm))
+        scores, qn = self._similarities(norm, group) if norm else ([0.0] * len(self.labels), 1.0)
         ranked = sorted(range(len(self.labels)), key=lambda k: -scores[k])
         best = ranked[0]
         contrib: Counter[str] = Counter()
         unknown = 0
+        index = self._indexes[group]
         for f in self.features(norm):
-            post = self._index.get(f)
+            post = index.get(f)
             if post is None:
                 unknown += 1
                 continue
@@ -249,11 +272,17 @@ class Classifier:
         return {
             "text": text,
             "normalised": norm,
+            "centroids": group,
             "result": self.classify(text).as_dict(),
             "candidates": [(self.labels[k], round(scores[k] / qn, 4)) for k in ranked[:3]],
             "features": [(f, round(w, 4)) for f, w in contrib.most_common(top)],
             "unknown_features": unknown,
         }
+
+
+def group_of(language: str) -> str:
+    """The centroid group of a language (itself unless it borrows a related language's)."""
+    return PROTOTYPE_LANGUAGES.get(language, language)
 
 
 def _kind(feature: str) -> str:
