@@ -47,8 +47,7 @@ class Paths:
 
 
 def is_local(settings: Settings) -> bool:
-    host = settings.clickhouse_host
-    return host in ("localhost", "::1") or host.startswith("127.")
+    return procs.is_loopback(settings.clickhouse_host)
 
 
 def find_binary(settings: Settings) -> list[str] | None:
@@ -120,10 +119,7 @@ def _write_configs(settings: Settings, paths: Paths) -> None:
 def pid(settings: Settings) -> int | None:
     """The pid of our running server (re-adopted if its pid file was lost), or None."""
     paths = Paths(settings)
-    found = procs.running_pid(paths.pid, str(paths.config))
-    if found is None and _adopt(settings, paths):
-        found = procs.read_pid(paths.pid)
-    return found
+    return procs.service_pid(paths.pid, str(paths.config), settings.clickhouse_port, "clickhouse")
 
 
 def healthy(settings: Settings) -> bool:
@@ -149,14 +145,9 @@ def start(settings: Settings) -> str:
     paths.root.mkdir(parents=True, exist_ok=True)
     if pid(settings):
         return "running"
-    if procs.port_in_use(settings.clickhouse_host, settings.clickhouse_port) and healthy(settings):
-        # e.g. infra/docker-compose.yml: a server that is not ours but works; use it, never stop it.
-        log.warning("infra.clickhouse.external", port=settings.clickhouse_port,
-                    holder=procs.describe_pid(procs.port_holder(settings.clickhouse_port)))
+    ports = [(settings.clickhouse_port, "HOTLINE_CLICKHOUSE_PORT"), (settings.clickhouse_http_port, "HOTLINE_CLICKHOUSE_HTTP_PORT")]
+    if procs.claim_ports(settings.clickhouse_host, ports, "ClickHouse", lambda: healthy(settings)):
         return "external"
-    for port, var in ((settings.clickhouse_port, "HOTLINE_CLICKHOUSE_PORT"), (settings.clickhouse_http_port, "HOTLINE_CLICKHOUSE_HTTP_PORT")):
-        if procs.port_in_use(settings.clickhouse_host, port):
-            raise HotlineError(f"port {port} (ClickHouse) is already in use by {procs.describe_pid(procs.port_holder(port))}; stop it or set {var} to a free port")
     binary = find_binary(settings)
     if binary is None:
         install()
@@ -170,31 +161,14 @@ def start(settings: Settings) -> str:
     return "started"
 
 
-def _adopt(settings: Settings, paths: Paths) -> bool:
-    """A server of this state folder that lost its pid file: take it back."""
-    holder = procs.port_holder(settings.clickhouse_port)
-    if holder and procs.is_ours(holder, str(paths.config)):
-        paths.pid.write_text(f"{holder}\n")
-        log.info("infra.clickhouse.adopted", pid=holder)
-        return True
-    return False
-
-
 def wait_ready(settings: Settings, timeout: float | None = None) -> None:
     """Block until `SELECT 1` answers; a server that died or hangs is a HotlineError."""
-    timeout = settings.infra_start_timeout if timeout is None else timeout
     paths = Paths(settings)
-    deadline = time.monotonic() + timeout
-    while True:
-        if healthy(settings):
-            return
-        launched = procs.read_pid(paths.pid) if is_local(settings) else None
-        if launched and pid(settings) is None:
-            why = procs.last_error([paths.stdout, paths.err_log])
-            raise HotlineError(f"ClickHouse exited while starting ({why or 'no error logged'}); see {paths.err_log}")
-        if time.monotonic() > deadline:
-            raise HotlineError(f"ClickHouse at {settings.clickhouse_host}:{settings.clickhouse_port} did not answer within {timeout:.0f} s; see {paths.err_log}")
-        time.sleep(0.3)
+    procs.wait_answering(
+        "ClickHouse", f"{settings.clickhouse_host}:{settings.clickhouse_port}", lambda: healthy(settings),
+        procs.read_pid(paths.pid) if is_local(settings) else None, str(paths.config),
+        [paths.stdout, paths.err_log], settings.infra_start_timeout if timeout is None else timeout,
+    )
 
 
 def create_database(settings: Settings) -> None:
@@ -206,14 +180,8 @@ def create_database(settings: Settings) -> None:
 
 
 def stop(settings: Settings) -> str:
-    """Stop our server (SIGTERM, then SIGKILL after 30 s); returns 'stopped'/'killed'/'not running'."""
+    """Stop our server (SIGTERM, then SIGKILL after 30 s); returns stopped, killed, not running or remote."""
     if not is_local(settings):
         return "remote"
     paths = Paths(settings)
-    running = pid(settings)
-    if running is None:
-        return "not running"
-    result = procs.stop(running, "clickhouse", STOP_TIMEOUT)
-    paths.pid.unlink(missing_ok=True)
-    log.info("infra.clickhouse." + result, pid=running)
-    return result
+    return procs.stop_service(paths.pid, str(paths.config), settings.clickhouse_port, "clickhouse", STOP_TIMEOUT)

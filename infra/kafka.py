@@ -99,11 +99,7 @@ def bootstrap_address(bootstrap: str) -> tuple[str, int]:
 
 def is_local(settings: Settings) -> bool:
     """Only a loopback bootstrap address is a broker we run ourselves."""
-    return _loopback(bootstrap_address(settings.kafka_bootstrap)[0])
-
-
-def _loopback(host: str) -> bool:
-    return host in ("localhost", "::1") or host.startswith("127.")
+    return procs.is_loopback(bootstrap_address(settings.kafka_bootstrap)[0])
 
 
 class Paths:
@@ -214,10 +210,7 @@ def _format_storage(java: str, cp: str, settings: Settings, paths: Paths) -> Non
 def pid(settings: Settings) -> int | None:
     """The pid of our running broker (re-adopted if its pid file was lost), or None."""
     paths = Paths(settings)
-    found = procs.running_pid(paths.pid, str(paths.properties))
-    if found is None and _adopt(settings, paths):
-        found = procs.read_pid(paths.pid)
-    return found
+    return procs.service_pid(paths.pid, str(paths.properties), bootstrap_address(settings.kafka_bootstrap)[1], "kafka")
 
 
 def healthy(bootstrap: str, timeout: float = 3.0) -> bool:
@@ -250,13 +243,9 @@ def start(settings: Settings) -> str:
     if pid(settings):
         return "running"
     host, port = bootstrap_address(settings.kafka_bootstrap)
-    if procs.port_in_use(host, port) and healthy(settings.kafka_bootstrap):
-        # e.g. infra/docker-compose.yml: a broker that is not ours but works; use it, never stop it.
-        log.warning("infra.kafka.external", bootstrap=settings.kafka_bootstrap, holder=procs.describe_pid(procs.port_holder(port)))
+    ports = [(port, "HOTLINE_KAFKA_BOOTSTRAP"), (settings.kafka_controller_port, "HOTLINE_KAFKA_CONTROLLER_PORT")]
+    if procs.claim_ports(host, ports, "Kafka", lambda: healthy(settings.kafka_bootstrap)):
         return "external"
-    for p, var in ((port, "HOTLINE_KAFKA_BOOTSTRAP"), (settings.kafka_controller_port, "HOTLINE_KAFKA_CONTROLLER_PORT")):
-        if procs.port_in_use(host, p):
-            raise HotlineError(f"port {p} (Kafka) is already in use by {procs.describe_pid(procs.port_holder(p))}; stop it or set {var} to a free port")
     java = java_binary()
     cp = classpath(settings)
     _write_configs(settings, paths)
@@ -267,45 +256,20 @@ def start(settings: Settings) -> str:
     return "started"
 
 
-def _adopt(settings: Settings, paths: Paths) -> bool:
-    """A broker of this state folder that lost its pid file (e.g. killed shell): take it back."""
-    _, port = bootstrap_address(settings.kafka_bootstrap)
-    holder = procs.port_holder(port)
-    if holder and procs.is_ours(holder, str(paths.properties)):
-        paths.pid.write_text(f"{holder}\n")
-        log.info("infra.kafka.adopted", pid=holder)
-        return True
-    return False
-
-
 def wait_ready(settings: Settings, timeout: float | None = None) -> None:
     """Block until the broker answers; a broker that died or hangs is a HotlineError."""
-    timeout = settings.infra_start_timeout if timeout is None else timeout
     paths = Paths(settings)
-    deadline = time.monotonic() + timeout
-    while True:
-        if healthy(settings.kafka_bootstrap, timeout=2.0):
-            return
-        launched = procs.read_pid(paths.pid) if is_local(settings) else None
-        local_pid = pid(settings) if launched else None
-        if launched and local_pid is None:
-            why = procs.last_error([paths.stdout, paths.server_log])
-            raise HotlineError(f"Kafka exited while starting ({why or 'no error logged'}); see {paths.server_log}")
-        if time.monotonic() > deadline:
-            where = f"; see {paths.server_log}" if local_pid else ""
-            raise HotlineError(f"Kafka at {settings.kafka_bootstrap} did not answer within {timeout:.0f} s{where}")
-        time.sleep(0.5)
+    procs.wait_answering(
+        "Kafka", settings.kafka_bootstrap, lambda: healthy(settings.kafka_bootstrap, timeout=2.0),
+        procs.read_pid(paths.pid) if is_local(settings) else None, str(paths.properties),
+        [paths.stdout, paths.server_log], settings.infra_start_timeout if timeout is None else timeout,
+    )
 
 
 def stop(settings: Settings) -> str:
-    """Stop our broker (SIGTERM, then SIGKILL after 30 s); returns 'stopped'/'killed'/'not running'."""
+    """Stop our broker (SIGTERM, then SIGKILL after 30 s); returns stopped, killed, not running or remote."""
     if not is_local(settings):
         return "remote"
     paths = Paths(settings)
-    running = pid(settings)
-    if running is None:
-        return "not running"
-    result = procs.stop(running, "kafka", STOP_TIMEOUT)
-    paths.pid.unlink(missing_ok=True)
-    log.info("infra.kafka." + result, pid=running)
-    return result
+    port = bootstrap_address(settings.kafka_bootstrap)[1]
+    return procs.stop_service(paths.pid, str(paths.properties), port, "kafka", STOP_TIMEOUT)

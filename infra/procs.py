@@ -13,12 +13,18 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from hotline.errors import HotlineError
 from hotline.log import get_logger
 
 log = get_logger(__name__)
+
+
+def is_loopback(host: str) -> bool:
+    """Only services on loopback addresses are ours to start and stop."""
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def cmdline(pid: int) -> str:
@@ -52,6 +58,57 @@ def running_pid(pid_file: Path, marker: str) -> int | None:
     log.info("infra.stale_pid", pid_file=str(pid_file), pid=pid)
     pid_file.unlink(missing_ok=True)
     return None
+
+
+def service_pid(pid_file: Path, marker: str, port: int, name: str) -> int | None:
+    """Our live service: from its pid file, else the owner of its port if that is ours
+    (a service whose pid file was lost, e.g. deleted or overwritten, is taken back)."""
+    found = running_pid(pid_file, marker)
+    if found is None:
+        holder = port_holder(port)
+        if holder and is_ours(holder, marker):
+            pid_file.write_text(f"{holder}\n")
+            log.info(f"infra.{name}.adopted", pid=holder)
+            found = holder
+    return found
+
+
+def stop_service(pid_file: Path, marker: str, port: int, name: str, timeout: float) -> str:
+    """Stop our service politely; returns 'stopped', 'killed' or 'not running'."""
+    running = service_pid(pid_file, marker, port, name)
+    if running is None:
+        return "not running"
+    result = stop(running, name, timeout)
+    pid_file.unlink(missing_ok=True)
+    log.info(f"infra.{name}.{result}", pid=running)
+    return result
+
+
+def claim_ports(host: str, ports: Sequence[tuple[int, str]], name: str, answers: Callable[[], bool]) -> bool:
+    """Check our ports before a start: False when they are free; True when a working server that
+    is not ours holds the main one (e.g. infra/docker-compose.yml: use it, never stop it);
+    one clear HotlineError when any (port, setting) is taken by something else."""
+    main = ports[0][0]
+    if port_in_use(host, main) and answers():
+        log.warning(f"infra.{name.lower()}.external", port=main, holder=describe_pid(port_holder(main)))
+        return True
+    for port, var in ports:
+        if port_in_use(host, port):
+            raise HotlineError(f"port {port} ({name}) is already in use by {describe_pid(port_holder(port))}; stop it or set {var} to a free port")
+    return False
+
+
+def wait_answering(name: str, address: str, answers: Callable[[], bool], launched_pid: int | None,
+                   marker: str, logs: Sequence[Path], timeout: float, poll: float = 0.3) -> None:
+    """Poll `answers()` until True; a launched process that died or a timeout is a HotlineError."""
+    deadline = time.monotonic() + timeout
+    while not answers():
+        if launched_pid is not None and not is_ours(launched_pid, marker):
+            why = last_error(logs)
+            raise HotlineError(f"{name} exited while starting ({why or 'no error logged'}); see {logs[-1]}")
+        if time.monotonic() > deadline:
+            raise HotlineError(f"{name} at {address} did not answer within {timeout:.0f} s; see {logs[-1]}")
+        time.sleep(poll)
 
 
 def _listen_inodes(port: int) -> set[str]:
