@@ -29,7 +29,7 @@ from streams.text.normalise import is_arabic_letter, normalise, strip_arabic_art
 
 TEMPERATURE = 0.04          # softmax temperature over cosine similarities
 FULL_SIMILARITY = 0.15      # share of a typical phrasing's cosine at which the similarity factor reaches 1
-CACHE_SIZE = 50_000         # results memoised by normalised text
+CACHE_SIZE = 50_000         # results memoised by raw text and by normalised text (0: no cache)
 WORD_CACHE_SIZE = 200_000   # per-word score vectors (the vocabulary of callers is Zipfian)
 IDF_FLOOR = 0.1
 # Languages with few phrasings share the centroids of a related one (same script, shared loanwords).
@@ -90,7 +90,8 @@ class Classifier:
         cue_lists["~symptom"] = [kw for kws in catalog.symptoms.values() for kw in kws]
         cue_lists["~vaccine"] = [kw for kws in catalog.vaccines.values() for kw in kws]
         self.cues = Lexicon(cue_lists)
-        self._cache: dict[str, tuple[int, float]] = {}
+        self._cache: dict[str, tuple[int, float]] = {}       # group + normalised text -> (class, confidence)
+        self._results: dict[str, Classification] = {}        # raw text -> result
         # Training documents, grouped by (class, language group).
         docs: dict[str, list[tuple[int, list[str]]]] = {}
         sources = [(k, q.phrasings) for k, q in enumerate(catalog.active())]
@@ -223,6 +224,17 @@ class Classifier:
         return best, confidence
 
     def classify(self, text: str) -> Classification:
+        done = self._results.get(text)  # exact repeats (the same question asked again)
+        if done is not None:
+            return done
+        result = self._classify(text)
+        if self.cache_size:
+            if len(self._results) >= self.cache_size:
+                self._results.clear()
+            self._results[text] = result
+        return result
+
+    def _classify(self, text: str) -> Classification:
         norm = normalise(text)
         language = detect_language(text, norm)
         group = self._group(language)
@@ -250,6 +262,7 @@ class Classifier:
     def clear_cache(self) -> None:
         """Forget memoised results (benchmarks measure the uncached path with it)."""
         self._cache.clear()
+        self._results.clear()
 
     def explain(self, text: str, top: int = 8) -> dict:
         """Why: the best classes with their cosine, and the features that pushed the winner most."""

@@ -71,6 +71,11 @@ def _count(runs: re.Pattern[str], text: str) -> int:
 
 def detect_language(text: str, normalised: str | None = None) -> str:
     """One of fr, ar, ary, ary-Latn, en, ber, und (`normalised`: `normalise(text)` if already known)."""
+    if text.isascii():  # the common Latin-script case: no script census needed
+        latin = _count(_LATIN_RUNS, text)
+        if not latin:
+            return "und"
+        return _latin(text.lower(), (normalise(text) if normalised is None else normalised).split(), latin)
     arabic = _count(_ARABIC_RUNS, text)
     latin = _count(_LATIN_RUNS, text)
     tifinagh = _count(_TIFINAGH_RUNS, text) if _TIFINAGH_RUNS.search(text) else 0
@@ -80,11 +85,17 @@ def detect_language(text: str, normalised: str | None = None) -> str:
         return "und"
     lower = text.lower()
     words = (normalise(text) if normalised is None else normalised).split()
-    if arabic >= latin:
-        ary = sum(1 for w in words if w in _ARY_AR or (len(w) > 3 and (
-            w.startswith("ما") and w.endswith("ش") or w[0] == "ك" and w[1] in "ينت" or w.startswith("فال"))))
-        msa = sum(1 for w in words if w in _AR_MSA)
-        return "ary" if ary > msa else "ar"
+    if arabic < latin:
+        return _latin(lower, words, latin)
+    # Darija markers: its own words, negation ما...ش, present-tense ك prefix, فال contraction.
+    ary = sum(1 for w in words if w in _ARY_AR or (len(w) > 3 and (
+        w.startswith("ما") and w.endswith("ش") or w[0] == "ك" and w[1] in "ينت" or w.startswith("فال"))))
+    msa = sum(1 for w in words if w in _AR_MSA)
+    return "ary" if ary > msa else "ar"
+
+
+def _latin(lower: str, words: list[str], latin: int) -> str:
+    """French, English, Arabizi Darija or Amazigh, by marker words."""
     if _BER_LETTERS.search(lower):
         return "ber"
     fr = 0.5 if _ACCENTED.search(lower) else 0.0
