@@ -64,7 +64,11 @@ def _sink(args: argparse.Namespace) -> int:
     if pending:
         raise HotlineError(f"database {db} lacks migration(s) {', '.join(pending)}; run `hotline migrate` first")
     store = ClickHouseStore(ch, db, private_database(db))
-    consumer = make_consumer(s)
+    try:
+        consumer = make_consumer(s)
+    except Exception as exc:  # noqa: BLE001 - kafka-python raises several kinds when the broker is away
+        ch.disconnect()
+        raise HotlineError(f"cannot reach Kafka at {s.kafka_bootstrap}: {exc}; start it (`hotline infra up`) and retry") from None
     sink = Sink(s, consumer, store, dedup=not args.unsafe_no_dedup, until_idle=args.until_idle)
     install_signal_handlers(sink)
     try:
