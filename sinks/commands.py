@@ -19,12 +19,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_sink)
 
 
+def _quiet_driver() -> None:
+    """clickhouse-driver logs a traceback for every failed connection; our one-line errors and
+    `sink.retry` lines already say it."""
+    import logging
+
+    logging.getLogger("clickhouse_driver.connection").setLevel(logging.ERROR)
+
+
 def _migrate(args: argparse.Namespace) -> int:
     from hotline.config import get_settings
     from hotline.errors import HotlineError
     from sinks.clickhouse import client, runner
     from sinks.migrate import applied_if_any, load, migrate
 
+    _quiet_driver()
     s = get_settings()
     db = s.clickhouse_database
     try:
@@ -51,6 +60,7 @@ def _sink(args: argparse.Namespace) -> int:
     from sinks.migrate import applied_if_any, load
     from sinks.sink import ClickHouseStore, Sink, install_signal_handlers, make_consumer
 
+    _quiet_driver()
     s = get_settings()
     db = s.clickhouse_database
     try:
