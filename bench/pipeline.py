@@ -200,8 +200,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return res
 
 
-def _usage(u: dict[str, e2e.Usage], seconds: float) -> dict[str, Any]:
-    return {name: {**asdict(x), "cores": None if x.cores(seconds) is None else round(x.cores(seconds), 2)} for name, x in u.items()}
+def _usage(u: dict[str, e2e.Usage], seconds: float, calls: int) -> dict[str, Any]:
+    """Per process: peak RSS, CPU seconds, cores busy on average, CPU milliseconds per call."""
+    return {name: {**asdict(x), "cores": None if x.cores(seconds) is None else round(x.cores(seconds), 2),
+                   "cpu_ms_per_call": None if x.cpu_s is None else round(1000 * x.cpu_s / calls, 3)}
+            for name, x in u.items()}
 
 
 def _steady(drain: e2e.Drain) -> dict[str, Any] | None:
@@ -209,6 +212,7 @@ def _steady(drain: e2e.Drain) -> dict[str, Any] | None:
     if st is None:
         return None
     return {"calls_per_s": round(st[0], 1), "questions_per_s": round(st[1], 1), "cores": st[2],
+            "cpu_ms_per_call": {k: round(1000 * v / st[0], 3) for k, v in st[2].items()} if st[0] else None,
             "window": "10% to 90% of the calls visible"}
 
 
@@ -243,7 +247,7 @@ def replay_variant(args: argparse.Namespace, ns: isolation.Namespace, n: int, n_
         "calls_per_s_after_first_row": round(n / (seconds - (drain.first_row_s or 0)), 1),
         "steady": _steady(drain),
         "calls_visible": drain.calls, "questions_visible": drain.questions, "distinct_calls": distinct,
-        "usage": _usage(usage, seconds), "profiled": args.profile,
+        "usage": _usage(usage, seconds, n), "profiled": args.profile,
     }
     if args.profile:
         out["profile"] = {c.name: e2e.summarize_profile(out_dir / f"replay-{c.name}.pyspy.txt") for c in pipe.components}
@@ -275,7 +279,7 @@ def live_variant(args: argparse.Namespace, ns: isolation.Namespace, events: list
         live = {
             "seconds": round(seconds, 2), "calls_per_s": round(n / seconds, 1), "questions_per_s": round(n_questions / seconds, 1),
             "produce_per_s_while_running": round(produce_rate.per_s, 1), "produce_seconds": round(produce_rate.seconds, 2),
-            "distinct_calls": tables.distinct_calls() - 1, "usage": _usage(usage, seconds), "steady": _steady(drain),
+            "distinct_calls": tables.distinct_calls() - 1, "usage": _usage(usage, seconds, n), "steady": _steady(drain),
         }
 
         log.info("bench.phase", phase="d_latency", rate=args.latency_rate, seconds=args.latency_seconds)
@@ -311,7 +315,7 @@ def live_variant(args: argparse.Namespace, ns: isolation.Namespace, events: list
             "min_s": round(min(lat), 3) if lat else None, "missed_by_poller": missed,
             "poll_interval_s": args.poll_interval,
             "poll_query_median_s": round(e2e.percentile(poller.query_s, 50), 4),
-            "usage": _usage(usage, seconds),
+            "usage": _usage(usage, seconds, len(latency_events)),
         }
         (out_dir / "latencies.json").write_text(json.dumps(lat))
     finally:
@@ -353,6 +357,18 @@ def table(res: dict[str, Any]) -> str:
                     add((f"    whole machine during {key}", f"{u['cores']} of 2 cores busy", "includes other users of the machine"))
                     continue
                 add((f"(e) {name} during {key}", f"peak RSS {fmt((u['peak_rss_kib'] or 0) / 1024, 0)} MiB", f"{u['cores']} cores busy"))
+    for key in ("c_replay", "c_live"):
+        c = res.get(key)
+        if c:
+            st = c.get("steady") or {}
+            if st:
+                add((f"    steady state of {key} (10%-90% of rows)", f"{fmt(st['calls_per_s'])} calls/s",
+                     "cores busy: " + ", ".join(f"{k} {v}" for k, v in st["cores"].items())))
+            per = {k: v for k, v in (st.get("cpu_ms_per_call") or {}).items() if k != "machine"}
+            pipeline_ms = sum(v for k, v in per.items() if k != "bench")
+            if pipeline_ms:
+                add((f"    CPU per call, steady state of {key}", f"{pipeline_ms:.3f} ms", ", ".join(f"{k} {v:.3f}" for k, v in per.items())
+                     + f"; 2 cores / pipeline's ms = {2000 / pipeline_ms:,.0f} calls/s"))
     w = max(len(r[0]) for r in rows)
     v = max(len(r[1]) for r in rows)
     lines = [f"{r[0]:<{w}}  {r[1]:>{v}}  {r[2]}" for r in rows]
