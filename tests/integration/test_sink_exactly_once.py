@@ -225,7 +225,9 @@ def assert_exact(cli: Any, st: Stream) -> None:
 
 def test_sigkill_at_random_moments_then_exact(stream: Stream, ch: Any) -> None:
     produce(stream, 12_000, dup_share=0.1, invalid=3, seed=1)
-    rng = random.Random(int(time.time()))
+    seed = int(time.time())
+    print(f"kill timing seed: {seed}")  # shown on failure, to replay the same kill moments
+    rng = random.Random(seed)
     group = f"{stream.prefix}-g"
     kills = 0
     seen = 0
