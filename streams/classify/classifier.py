@@ -35,7 +35,7 @@ IDF_FLOOR = 0.1
 # Languages with few phrasings share the centroids of a related one (same script, shared loanwords).
 PROTOTYPE_LANGUAGES = {"ber": "ary-Latn", "en": "fr"}
 # word, word bigram, char n-gram, question cue keyword, "names a symptom / a vaccine"
-KIND_WEIGHTS = {"#": 1.0, "_": 1.0, "c": 0.5, "!": 2.0, "~": 1.0}
+KIND_WEIGHTS = {"#": 1.0, "_": 1.0, "c": 0.5, "!": 2.0, "~": 1.5}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +84,10 @@ class Classifier:
         self.families += [OTHER] * (len(self.labels) - self.n_questions)
         self._family_mask = {f: [fam == f for fam in self.families] for f in set(self.families)}
         self.extractor = Extractor(catalog)
-        # Cue keywords: each question's synonyms, plus "a symptom" and "a vaccine name" as
-        # evidence for the adverse-effect questions.
+        # Cue keywords: each question's synonyms, plus each symptom and "a vaccine name" as
+        # evidence for the adverse-effect questions (chest pain points to severe, fever to common).
         cue_lists = {"!" + q.id: q.keywords for q in catalog.active()}
-        cue_lists["~symptom"] = [kw for kws in catalog.symptoms.values() for kw in kws]
+        cue_lists.update({"~" + symptom: kws for symptom, kws in catalog.symptoms.items()})
         cue_lists["~vaccine"] = [kw for kws in catalog.vaccines.values() for kw in kws]
         self.cues = Lexicon(cue_lists)
         self._cache: dict[str, tuple[int, float]] = {}       # group + normalised text -> (class, confidence)
@@ -189,16 +189,25 @@ class Classifier:
 
     def _similarities(self, norm: str, group: str) -> tuple[list[float], float]:
         """(per-class dot products with the group's centroids, query norm)."""
-        words, extra = self._units(norm)
+        words = norm.split()
         memo = self._word_cache[group]
         entries = [memo.get(w) or self._word_entry(w, group) for w in words]
         q2 = sum([e[0] for e in entries])
         scores = [sum(col) for col in zip(*[e[1] for e in entries])]
-        index = self._indexes[group]
-        for f in extra:
-            post = index.get(f)
+        get = self._indexes[group].get
+        unseen = self._unseen
+        for f in map("_".join, zip(words, words[1:])):  # the same strings as _units' bigrams
+            post = get(f)
             if post is None:
-                q2 += self._unseen[_kind(f)]
+                q2 += unseen["_"]
+                continue
+            q2 += post[0]
+            for k, w in post[1]:
+                scores[k] += w
+        for f in self.cues.phrase_labels(norm):
+            post = get(f)
+            if post is None:
+                q2 += unseen[f[0]]
                 continue
             q2 += post[0]
             for k, w in post[1]:

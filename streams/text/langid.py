@@ -57,6 +57,12 @@ azul tanmmirt is ad mani manza mamnk mayd mad ghuri ghuri inu nkki nkk riɣ righ
 dffir ghayi ghad ighd ikhssa izri yi n markaz ifulki tdrast illa illan tawla ighf ighil idmarn tigmmi ass lflus ddur mlmi awix
 lqqḥx lqqhx lqqḥn ssjlx ggx sswx fkx yuski walu tadist arraw imzzyann tamzwarut snat wussan usggas
 """)
+# word -> (fr, en, ary-Latn, ber) evidence: one lookup per word. Darija markers weigh more than
+# French words because Darija callers code-switch with French, not the other way round.
+_LATIN_MARKERS = {
+    w: (1.0 * (w in _FR), 1.0 * (w in _EN), 1.5 * (w in _ARY_LATN), 1.2 * (w in _BER_LATN))
+    for w in _FR | _EN | _ARY_LATN | _BER_LATN
+}
 _ARABIZI_DIGIT = re.compile(r"[a-z][23579]|[23579][a-z]")
 _BER_LETTERS = re.compile("[ɣḥḍṭẓṛṣεɛ]")
 _ARABIC_RUNS = re.compile(r"[\u0600-\u06ff\u0750-\u077f]+")
@@ -72,10 +78,9 @@ def _count(runs: re.Pattern[str], text: str) -> int:
 def detect_language(text: str, normalised: str | None = None) -> str:
     """One of fr, ar, ary, ary-Latn, en, ber, und (`normalised`: `normalise(text)` if already known)."""
     if text.isascii():  # the common Latin-script case: no script census needed
-        latin = _count(_LATIN_RUNS, text)
-        if not latin:
+        if not _LATIN_RUNS.search(text):
             return "und"
-        return _latin(text.lower(), (normalise(text) if normalised is None else normalised).split(), latin)
+        return _latin(text.lower(), (normalise(text) if normalised is None else normalised).split(), -1)
     arabic = _count(_ARABIC_RUNS, text)
     latin = _count(_LATIN_RUNS, text)
     tifinagh = _count(_TIFINAGH_RUNS, text) if _TIFINAGH_RUNS.search(text) else 0
@@ -95,22 +100,23 @@ def detect_language(text: str, normalised: str | None = None) -> str:
 
 
 def _latin(lower: str, words: list[str], latin: int) -> str:
-    """French, English, Arabizi Darija or Amazigh, by marker words."""
+    """French, English, Arabizi Darija or Amazigh, by marker words (`latin`: letter count, -1 unknown)."""
     if _BER_LETTERS.search(lower):
         return "ber"
     fr = 0.5 if _ACCENTED.search(lower) else 0.0
     en = ber = 0.0
     ary = 1.5 * len(_ARABIZI_DIGIT.findall(lower))
+    get = _LATIN_MARKERS.get
     for w in words:
-        if w in _ARY_LATN:
-            ary += 1.5
-        if w in _FR:
-            fr += 1.0
-        if w in _EN:
-            en += 1.0
-        if w in _BER_LATN:
-            ber += 1.2
-    best, score = max((("fr", fr), ("en", en), ("ary-Latn", ary), ("ber", ber)), key=lambda kv: kv[1])
-    if score == 0:
+        m = get(w)
+        if m is not None:
+            fr += m[0]
+            en += m[1]
+            ary += m[2]
+            ber += m[3]
+    score = max(fr, en, ary, ber)
+    if score == 0:  # no marker word: French if there is some Latin text at all
+        if latin < 0:
+            latin = _count(_LATIN_RUNS, lower)
         return "fr" if latin >= 3 else "und"
-    return best
+    return "fr" if fr == score else "en" if en == score else "ary-Latn" if ary == score else "ber"

@@ -61,6 +61,10 @@ _FOLD = (("sh", "ch"), ("ou", "u"), ("o", "u"), ("q", "k"))
 
 
 def _first(m: re.Match[str]) -> str:
+    """One letter for a run, except an Arabic pair: اللقاح and اللي are spelt with two ل."""
+    run = m.group(0)
+    if len(run) == 2 and "\u0600" <= run[0] <= "\u06ff":
+        return run
     return m.group(1)
 
 

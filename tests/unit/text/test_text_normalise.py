@@ -45,6 +45,11 @@ def test_whitespace_and_empty():
     assert normalise("  wach\t\n l9a7  ") == "wach lkah"
 
 
+def test_arabic_double_letters_are_kept_but_elongation_is_not():
+    assert normalise("اللقاح") == "اللقاح"          # article + ل, not a typo
+    assert normalise("شكراااا") == "شكرا"
+
+
 def test_tifinagh_is_transliterated():
     assert normalise("ⴰⵣⵓⵍ") == "azul"
 
