@@ -32,8 +32,10 @@ FULL_SIMILARITY = 0.15      # share of a typical phrasing's cosine at which the 
 CACHE_SIZE = 50_000         # results memoised by raw text and by normalised text (0: no cache)
 WORD_CACHE_SIZE = 200_000   # per-word score vectors (the vocabulary of callers is Zipfian)
 IDF_FLOOR = 0.1
-# Languages with few phrasings share the centroids of a related one (same script, shared loanwords).
-PROTOTYPE_LANGUAGES = {"ber": "ary-Latn", "en": "fr"}
+# Languages that share the centroids of a related one: Amazigh and English have few phrasings
+# (same script and many loanwords as Arabizi Darija / French); standard Arabic and Darija share the
+# script and much vocabulary, and telling them apart is the least reliable call of the language id.
+PROTOTYPE_LANGUAGES = {"ber": "ary-Latn", "en": "fr", "ar": "ary"}
 # word, word bigram, char n-gram, question cue keyword, "names a symptom / a vaccine"
 KIND_WEIGHTS = {"#": 1.0, "_": 1.0, "c": 0.5, "!": 2.0, "~": 1.5}
 
