@@ -26,17 +26,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture()
-def database() -> Iterator[tuple[Any, str]]:
-    cli = client()
-    try:
-        cli.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001
-        pytest.fail(f"ClickHouse is not reachable ({exc}); start it with `hotline infra up`")
-    name = f"mig_it_{uuid.uuid4().hex[:10]}"
-    yield cli, name
-    cli.execute(f"DROP DATABASE IF EXISTS {name}")
-    cli.execute(f"DROP DATABASE IF EXISTS {private_database(name)}")
-    cli.disconnect()
+def database(clickhouse: Any, clickhouse_database: str) -> Iterator[tuple[Any, str]]:
+    """The shared server's client and a fresh empty database (plus its private twin, dropped)."""
+    yield clickhouse, clickhouse_database
+    clickhouse.execute(f"DROP DATABASE IF EXISTS {private_database(clickhouse_database)}")
 
 
 def _cli(db: str, *args: str, port: int | None = None) -> subprocess.CompletedProcess:

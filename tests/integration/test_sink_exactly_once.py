@@ -16,9 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,34 +74,6 @@ class Stream:
         return env
 
 
-@contextmanager
-def new_stream(settings: Settings) -> Iterator[Stream]:
-    """Fresh topics on the broker and a fresh migrated database on `settings`' ClickHouse."""
-    from kafka.admin import KafkaAdminClient, NewTopic
-
-    prefix = f"it-sink-{uuid.uuid4().hex[:8]}"
-    topics = {name: f"{prefix}.{name}" for name in ("enriched", "feed", "alerts", "deadletter")}
-    try:
-        admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap.split(","), client_id=prefix, request_timeout_ms=10000)
-    except Exception as exc:  # noqa: BLE001
-        pytest.fail(f"Kafka is not reachable at {settings.kafka_bootstrap} ({exc}); start it with `hotline infra up`")
-    admin.create_topics([NewTopic(t, 3 if n == "enriched" else 1, 1) for n, t in topics.items()])
-    database = prefix.replace("-", "_")
-    cli = client(settings)
-    migrate(runner(cli), database)
-    try:
-        yield Stream(prefix, database, topics, port=settings.clickhouse_port)
-    finally:
-        try:
-            cli.execute(f"DROP DATABASE IF EXISTS {database}")
-            cli.execute(f"DROP DATABASE IF EXISTS {private_database(database)}")
-        except Exception:  # noqa: BLE001 - a private server may already be gone
-            pass
-        cli.disconnect()
-        admin.delete_topics(list(topics.values()))
-        admin.close()
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -127,9 +97,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
 
 
 @pytest.fixture()
-def stream(server: Settings) -> Iterator[Stream]:
-    with new_stream(server) as st:
-        yield st
+def stream(server: Settings, make_topic: Callable[..., str], unique_name: Callable[[str], str]) -> Iterator[Stream]:
+    """Fresh topics (the shared `make_topic`) and a fresh migrated database on our server."""
+    topics = {name: make_topic(f"sink_{name}", partitions=3 if name == "enriched" else 1)
+              for name in ("enriched", "feed", "alerts", "deadletter")}
+    database = unique_name("sink")
+    cli = client(server)
+    migrate(runner(cli), database)
+    try:
+        yield Stream(database, database, topics, port=server.clickhouse_port)
+    finally:
+        cli.execute(f"DROP DATABASE IF EXISTS {database}")
+        cli.execute(f"DROP DATABASE IF EXISTS {private_database(database)}")
+        cli.disconnect()
 
 
 @pytest.fixture()
@@ -270,7 +250,7 @@ def test_clickhouse_stopped_mid_stream(server: Settings, stream: Stream, ch: Any
     from infra.services import start_clickhouse, stop_clickhouse
 
     produce(stream, 4_000, seed=3)
-    proc = start_sink(stream, f"{stream.prefix}-o", "--until-idle", "6")
+    proc = start_sink(stream, f"{stream.prefix}-o", "--until-idle", "3")
     while count(ch, f"SELECT count() FROM {stream.database}.calls") == 0:
         assert proc.poll() is None, log_of(proc)[-3000:]
         time.sleep(0.05)
