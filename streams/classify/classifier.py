@@ -3,14 +3,22 @@
 Why this method: it learns from the few dozen phrasings per question that the catalog file holds,
 in any language or spelling, in well under a second at start-up; it is deterministic, needs no
 model download, and every decision can be explained by the features that weighed most
-(`explain`). Pure Python (no numpy): term counts weighted by a question-level IDF; each class
-has one L2-normalised centroid per language group (the caller's language, detected first,
-chooses the group). Scores are sums over features, and most features belong to one word, so
-each word's contribution to every class is computed once and memoised: a question then costs one
-lookup and one vector addition per word, plus its bigrams and multi-word cues. Char n-grams
-(3-4, inside word boundaries) absorb typos, missing accents and Arabizi spelling variants; word unigrams and bigrams carry the meaning; a reject class learnt from the
-catalog's `[other]` phrasings and an absolute-similarity factor send off-topic text to `other`;
-the catalog's per-question `keywords` act as multilingual synonyms ("payer" ~ "gratuit" ~ "flous").
+(`explain`). Pure Python (no numpy).
+
+- Features of normalised text: each word, its char 3-4-grams (typos, missing accents, Arabizi
+  spelling variants), word bigrams, and cue keywords from the catalog (each question's
+  `keywords` act as multilingual synonyms: "payer" ~ "gratuit" ~ "flous"; each symptom and
+  "a vaccine name" are cues for the adverse-effect questions).
+- Weights: term count x question-level IDF (a feature seen in many questions' phrasings says
+  little) x a weight per feature kind (`KIND_WEIGHTS`).
+- One L2-normalised centroid per class and language group; the caller's language, detected
+  first, chooses the group (`PROTOTYPE_LANGUAGES`). Classes are the active questions plus one
+  reject class per off-topic subject of the catalog's `[other]` section.
+- Speed: scores are sums over features and most features belong to one word, so each word's
+  contribution to every class is memoised; a question costs one lookup and one vector addition
+  per word, plus its bigrams and multi-word cues. Results are memoised by raw and normalised text.
+- Confidence = softmax mass of the winner's family x the cosine relative to a typical
+  phrasing's (calibrated on the catalog at start-up); below the threshold the answer is `other`.
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ from streams.text.langid import detect_language
 from streams.text.normalise import is_arabic_letter, normalise, strip_arabic_article
 
 TEMPERATURE = 0.04          # softmax temperature over cosine similarities
-FULL_SIMILARITY = 0.15      # share of a typical phrasing's cosine at which the similarity factor reaches 1
+FULL_SIMILARITY = 0.15      # the similarity factor reaches 1 at this share of a typical phrasing's cosine
 CACHE_SIZE = 50_000         # results memoised by raw text and by normalised text (0: no cache)
 WORD_CACHE_SIZE = 200_000   # per-word score vectors (the vocabulary of callers is Zipfian)
 IDF_FLOOR = 0.1
