@@ -58,7 +58,7 @@ def _sink(args: argparse.Namespace) -> int:
     from hotline.errors import HotlineError
     from sinks.clickhouse import client, private_database, runner
     from sinks.migrate import applied_if_any, load
-    from sinks.sink import ClickHouseStore, Sink, install_signal_handlers, make_consumer
+    from sinks.sink import ClickHouseStore, Sink, install_signal_handlers, make_consumer, tune_gc
 
     _quiet_driver()
     s = get_settings()
@@ -81,6 +81,7 @@ def _sink(args: argparse.Namespace) -> int:
         raise HotlineError(f"cannot reach Kafka at {s.kafka_bootstrap}: {exc}; start it (`hotline infra up`) and retry") from None
     sink = Sink(s, consumer, store, dedup=not args.unsafe_no_dedup, until_idle=args.until_idle)
     install_signal_handlers(sink)
+    tune_gc()
     try:
         sink.run()
     finally:

@@ -274,7 +274,7 @@ def question_columns(recs: list[CallRecord]) -> Columns:
         [q.answer for q in qs],
         [q.topic_tag for q in qs],
         [q.vaccine for q in qs],
-        [list(q.symptoms) for q in qs],
+        [q.symptoms for q in qs],  # tuples: the driver takes them as arrays, no copy
         [r.call.site for r, _ in pairs],
         [r.call.region for r, _ in pairs],
         [r.call.catalog_version for r, _ in pairs],

@@ -446,6 +446,17 @@ def _short(exc: BaseException) -> str:
     return text[:300]
 
 
+def tune_gc() -> None:
+    """A batch keeps ~15 objects per call alive, so CPython's default thresholds keep running
+    collections that walk them all and find nothing (the sink makes no reference cycles).
+    Fewer, larger collections cut the sink's CPU per call by about a fifth (measured)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
+
+
 def install_signal_handlers(sink: Sink) -> None:
     """Ctrl-C and SIGTERM ask for a clean stop: flush the batch in hand, commit, close."""
     signal.signal(signal.SIGINT, sink.request_stop)
