@@ -147,6 +147,21 @@ def produce(st: Stream, n_calls: int, dup_share: float = 0.1, invalid: int = 3, 
     producer.close()
 
 
+_started: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_orphan_sinks() -> Iterator[None]:
+    """A failing test must not leave a sink running: kill what it started and remove the logs."""
+    yield
+    while _started:
+        proc = _started.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        Path(proc.log_path).unlink(missing_ok=True)  # type: ignore[attr-defined]
+
+
 def start_sink(st: Stream, group: str, *args: str, **env: str) -> subprocess.Popen:
     """`hotline sink` as a child process; its log goes to a file (a pipe nobody reads would fill
     and block it)."""
@@ -155,6 +170,7 @@ def start_sink(st: Stream, group: str, *args: str, **env: str) -> subprocess.Pop
                             stdout=subprocess.DEVNULL, stderr=log, text=True)
     proc.log_path = log.name  # type: ignore[attr-defined]
     log.close()
+    _started.append(proc)
     return proc
 
 
