@@ -37,8 +37,15 @@ def cmdline(pid: int) -> str:
 
 
 def is_ours(pid: int, marker: str) -> bool:
-    """True if `pid` is alive and its command line contains `marker` (our config path)."""
-    return pid > 0 and marker in cmdline(pid)
+    """True if `pid` is alive and one of its arguments is `marker` (our config path), alone or
+    as `--option=marker`; a whole-argument match, so /a/x.xml never claims /b/a/x.xml."""
+    if pid <= 0:
+        return False
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return False
+    return any(a == marker or a.endswith("=" + marker) for a in args)
 
 
 def read_pid(pid_file: Path) -> int | None:

@@ -28,6 +28,7 @@ def test_start_detached_then_stop_politely(tmp_path: Path) -> None:
     pid = procs.start_detached([sys.executable, "-c", "import time,sys; print('up', flush=True); time.sleep(60)", marker],
                                pid_file, out, cwd=tmp_path)
     assert procs.running_pid(pid_file, marker) == pid
+    assert not procs.is_ours(pid, marker[len(str(tmp_path.parent)):])  # a path ending like ours is not ours
     _wait_for(out, "up")
     assert procs.stop(pid, "svc", timeout=10) == "stopped"
     assert not procs.alive(pid)
