@@ -10,6 +10,7 @@ column over the surviving records: no per-row dicts or tuples.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -400,19 +401,36 @@ def _b(s: str | None) -> bytes | None:
     return None if s is None else s.encode("utf-8")
 
 
+_RAW_NUMBER = re.compile(r'("caller_number"\s*:\s*)"(?:[^"\\]|\\.)*"')
+
+
+def redact(text: str) -> str:
+    """Dead letters are raw input: a spoken phone or ID number, or a caller number that was
+    never hashed, must not reach ClickHouse (contract 2). The verbatim bytes stay on the
+    dead-letter topic, at (log_topic, log_partition, log_offset), for whoever may replay them."""
+    from streams.text.scrub import scrub
+
+    return scrub(_RAW_NUMBER.sub(r'\1"[PHONE]"', text))
+
+
+def _redacted(raw: bytes | None) -> bytes | None:
+    return None if raw is None else redact(raw.decode("utf-8", errors="replace")).encode("utf-8")
+
+
 def dead_columns(recs: list[DeadRecord]) -> Columns:
     """String columns as bytes: `original` is arbitrary bytes, so this insert runs with
-    clickhouse-driver's `strings_as_bytes` and every String column must be bytes."""
+    clickhouse-driver's `strings_as_bytes` and every String column must be bytes. Free text
+    (original, key, reason, details) is redacted first."""
     return DEAD_COLUMNS, [
         [_b(d.stage) for d in recs],
         [_b(d.kind) for d in recs],
-        [_b(d.reason) for d in recs],
-        [[_b(x) for x in d.details] for d in recs],
+        [_b(redact(d.reason)) for d in recs],
+        [[_b(redact(x)) for x in d.details] for d in recs],
         [_b(d.source_topic) for d in recs],
         [d.source_partition for d in recs],
         [d.source_offset for d in recs],
-        [d.key for d in recs],
-        [d.original for d in recs],
+        [_redacted(d.key) for d in recs],
+        [_redacted(d.original) for d in recs],
         [d.failed_at for d in recs],
         [_b(d.log_topic) for d in recs],
         [d.log_partition for d in recs],

@@ -240,7 +240,7 @@ def test_feed_alerts_and_dead_letter_topic_records() -> None:
     assert sorted(r["revision"] for r in store.rows["ministry_feed"]) == [1, 2]
     assert store.count("service_figures") == 1 and store.count("alerts") == 1
     (d,) = store.rows["dead_letters"]
-    assert d["original"] == b"\xff\x00raw" and d["stage"] == b"worker" and d["source_offset"] == 9
+    assert d["original"] == "\ufffd\x00raw".encode() and d["stage"] == b"worker" and d["source_offset"] == 9
 
 
 def test_flush_writes_calls_last_and_splits_at_record_boundaries(monkeypatch: pytest.MonkeyPatch) -> None:

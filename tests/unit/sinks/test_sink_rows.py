@@ -91,3 +91,20 @@ def test_columns_line_up_with_their_names() -> None:
     first = dict(zip(names, (c[0] for c in cols)))
     q0 = next(q for r in recs for q in r.call.questions)
     assert first["question"] == q0.question and first["family"] == q0.family
+
+
+def test_dead_letters_reach_clickhouse_redacted() -> None:
+    """Raw input may hold a caller number never hashed, or spoken phone / ID numbers."""
+    from sinks.rows import DeadRecord, dead_columns
+
+    raw = ('{"call":{"caller_number":"+33 6 12 34 56 78","transcript":[{"question":'
+           '"ana 06 12 34 56 78 w cin AB123456, 2 doses 1717"}]}}').encode()
+    rec = DeadRecord("worker", "invalid", "call.transcript[0].question: too long (got 'ana 06 12 34 56 78')",
+                     ["x: (got 'AB123456')"], "calls", 0, 1, b"0612345678", raw, 0, "dl", 0, 7)
+    names, cols = dead_columns([rec])
+    row = {n: c[0] for n, c in zip(names, cols)}
+    stored = b" ".join([row["original"], row["key"], row["reason"], *row["details"]]).decode()
+    for secret in ("12 34 56 78", "0612345678", "AB123456"):
+        assert secret not in stored
+    assert '"caller_number":"[PHONE]"' in row["original"].decode()
+    assert "2 doses 1717" in row["original"].decode()  # ordinary numbers survive
