@@ -463,7 +463,28 @@ def install_signal_handlers(sink: Sink) -> None:
     signal.signal(signal.SIGTERM, sink.request_stop)
 
 
-def make_consumer(settings: Settings) -> Any:
+def make_consumer(settings: Settings, wait_seconds: float = 120.0) -> Any:
+    """The sink's consumer; a broker that is restarting (not answering yet) is waited for,
+    with capped backoff, for up to `wait_seconds` before giving up with one clear line."""
+    from kafka.errors import NoBrokersAvailable
+
+    from hotline.errors import HotlineError
+
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.5
+    while True:
+        try:
+            return _consumer(settings)
+        except NoBrokersAvailable:
+            if time.monotonic() + delay > deadline:
+                raise HotlineError(f"no Kafka broker answers at {settings.kafka_bootstrap} after {wait_seconds:.0f} s; "
+                                   "start it (`hotline infra up`) and retry") from None
+            log.warning("sink.kafka_unavailable", bootstrap=settings.kafka_bootstrap, retry_in_s=delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+def _consumer(settings: Settings) -> Any:
     from kafka import KafkaConsumer
 
     topics = [settings.topic_enriched, settings.topic_feed, settings.topic_alerts, settings.topic_deadletter]
