@@ -466,7 +466,7 @@ def install_signal_handlers(sink: Sink) -> None:
 def make_consumer(settings: Settings, wait_seconds: float = 120.0) -> Any:
     """The sink's consumer; a broker that is restarting (not answering yet) is waited for,
     with capped backoff, for up to `wait_seconds` before giving up with one clear line."""
-    from kafka.errors import NoBrokersAvailable
+    from kafka.errors import KafkaTimeoutError
 
     from hotline.errors import HotlineError
 
@@ -475,7 +475,7 @@ def make_consumer(settings: Settings, wait_seconds: float = 120.0) -> Any:
     while True:
         try:
             return _consumer(settings)
-        except NoBrokersAvailable:
+        except KafkaTimeoutError:  # kafka-python 3: "Unable to bootstrap from ..."
             if time.monotonic() + delay > deadline:
                 raise HotlineError(f"no Kafka broker answers at {settings.kafka_bootstrap} after {wait_seconds:.0f} s; "
                                    "start it (`hotline infra up`) and retry") from None
