@@ -81,18 +81,20 @@ class Pipeline:
     """`hotline worker` + `hotline sink` of one namespace; also watches the servers' CPU."""
 
     def __init__(self, env: dict[str, str], log_dir: Path, phase: str, services: dict[str, int] | None = None,
-                 sink_args: list[str] | None = None) -> None:
-        self.worker = Component("worker", ["worker"], log_dir / f"{phase}-worker.log", env)
-        self.sink = Component("sink", ["sink", *(sink_args or [])], log_dir / f"{phase}-sink.log", env)
+                 workers: int = 1) -> None:
+        # several workers share the consumer group and split the calls topic's partitions
+        self.workers = [Component(name, ["worker"], log_dir / f"{phase}-{name}.log", env)
+                        for name in ["worker", *(f"worker{i}" for i in range(2, workers + 1))]]
+        self.sink = Component("sink", ["sink"], log_dir / f"{phase}-sink.log", env)
         self.services = services or {}
         self._cpu0: dict[str, float] = {}
 
     @property
-    def components(self) -> tuple[Component, Component]:
-        return (self.worker, self.sink)
+    def components(self) -> tuple[Component, ...]:
+        return (*self.workers, self.sink)
 
     def pids(self) -> dict[str, int | None]:
-        return {"worker": self.worker.pid, "sink": self.sink.pid, **self.services, "bench": os.getpid()}
+        return {**{c.name: c.pid for c in self.components}, **self.services, "bench": os.getpid()}
 
     def start(self) -> None:
         for c in self.components:
@@ -307,7 +309,7 @@ _AREAS = (  # (area, prefixes of the module path as py-spy prints it)
 
 
 def summarize_profile(path: Path, top: int = 12) -> dict[str, Any]:
-    """Self time per leaf function, inclusive time per function, and self time per area.
+    """Self time per leaf function, inclusive time per project function, self time per area.
 
     py-spy's raw format is one line per distinct stack: `frame;frame;...;leaf count`,
     each frame `function (file:line)`.
@@ -329,11 +331,19 @@ def summarize_profile(path: Path, top: int = 12) -> dict[str, Any]:
             continue
         self_t[frames[-1]] += count
         for f in set(frames):
-            incl[f] += count
+            if _is_project_step(f):
+                incl[f] += count
         areas[_area(stack.split(";"))] += count
     def share(c: Counter[str]) -> list[tuple[str, float]]:
         return [(k, round(100 * v / total, 1)) for k, v in c.most_common(top)] if total else []
     return {"samples": total, "self": share(self_t), "inclusive": share(incl), "areas": share(areas)}
+
+
+def _is_project_step(frame: str) -> bool:
+    """Frames of the project's own code below the entry points: where its time goes."""
+    where = frame.rpartition(" (")[2]
+    return where.startswith(("streams/", "sinks/", "schemas/", "producers/")) and "commands.py" not in where \
+        and not frame.startswith(("run_worker ", "build_app ", "Sink.run "))
 
 
 def _short(frame: str) -> str:

@@ -62,6 +62,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--profile", action="store_true", help="attach py-spy to the worker and sink during the replay variant")
     p.add_argument("--profile-rate", type=int, default=50, help="py-spy samples per second (default 50)")
     p.add_argument("--raw-only", action="store_true", help="only (a) and (b): for when the worker or sink does not run")
+    p.add_argument("--workers", type=int, default=1, help="`hotline worker` processes in (c) and (d) (default 1)")
     p.add_argument("--seed", type=int, default=20210601)
     p.add_argument("--timeout", type=float, default=1800.0, help="give up waiting for ClickHouse after this many s")
     p.add_argument("--keep", action="store_true", help="keep the bench topics and databases (debugging)")
@@ -128,6 +129,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     res["servers"] = server_versions(settings)
     res["infra"] = "private (--private-infra)" if args.private_infra else "shared (hotline infra up)"
     res["settings"] = {k: getattr(settings, k) for k in ("calls_partitions", "sink_batch_rows", "sink_batch_seconds", "producer_compression")}
+    res["settings"]["workers"] = args.workers
     log.info("bench.start", run_id=run_id, calls=args.calls, out=str(out_dir))
 
     n = args.calls
@@ -221,7 +223,7 @@ def replay_variant(args: argparse.Namespace, ns: isolation.Namespace, n: int, n_
     """(c) replay: calls already in the topic; start worker + sink; time to the last row."""
     log.info("bench.phase", phase="c_replay", calls=n)
     tables = e2e.Tables(ns.settings)
-    pipe = e2e.Pipeline(ns.env, out_dir, "replay", e2e.service_pids(ns.settings))
+    pipe = e2e.Pipeline(ns.env, out_dir, "replay", e2e.service_pids(ns.settings), args.workers)
     pipelines.append(pipe)
     profilers: list[e2e.Profiler] = []
     t0 = time.perf_counter()
@@ -260,7 +262,7 @@ def live_variant(args: argparse.Namespace, ns: isolation.Namespace, events: list
     """(c) live, then (d) latency, with the same warm worker and sink."""
     n = len(events)
     tables = e2e.Tables(ns.settings)
-    pipe = e2e.Pipeline(ns.env, out_dir, "live", e2e.service_pids(ns.settings))
+    pipe = e2e.Pipeline(ns.env, out_dir, "live", e2e.service_pids(ns.settings), args.workers)
     pipelines.append(pipe)
     pipe.start()
     try:
@@ -390,7 +392,7 @@ def print_profile(res: dict[str, Any]) -> None:
         print("  top self time:")
         for k, v in p["self"][:10]:
             print(f"    {v:5.1f}%  {k}")
-        print("  top inclusive:")
+        print("  top inclusive (project code):")
         for k, v in p["inclusive"][:10]:
             print(f"    {v:5.1f}%  {k}")
 
