@@ -3,16 +3,20 @@
 enrich     calls topic (raw bytes, keyed by call id, N partitions, consumer group
            `<worker_id>-calls`) -> enriched calls, unmatched questions, dead letters, and the
            batch's contributions on the internal contributions topic. Stateless; the heavy part
-           (parse, scrub, classify); scales with the number of workers. It reads with aiokafka's
-           batch consumer inside the Faust worker (an app task) rather than a Faust agent:
-           Faust's per-event path measured 135-200 us/event on this machine (bench/faust_path.py),
-           more than the whole per-call budget; offsets are committed after the batch's output
-           is acknowledged by the broker.
-aggregate  a Faust agent on the contributions topic (1 partition, consumer group `<worker_id>`):
-           deduplicates by event id against a changelog-backed Table (one write per batch),
-           keeps the hour/day windows derived from it, publishes the ministry feed and spike
-           alerts by event time. One partition, so the feed carries totals over all calls
-           partitions, never per-worker partials. Faust flushes the producer before it commits.
+           (parse, scrub, classify); scales with the number of workers. A batch's offsets are
+           committed after its output is acknowledged by the broker.
+aggregate  contributions topic (1 partition, consumer group `<worker_id>-aggregate`, so one
+           worker at a time): deduplicates by event id against a store mirrored to a compacted
+           changelog topic (one acknowledged write per batch, before the commit), keeps the
+           hour/day windows derived from it, publishes the ministry feed and spike alerts by
+           event time. One partition, so the feed carries totals over all calls partitions.
+
+Both stages read with aiokafka consumers running as tasks of the Faust worker, not as Faust
+agents, because of two measurements (bench/faust_path.py and tests/integration): Faust's
+per-event path costs 135-200 us/event on this machine, more than the whole per-call budget,
+and a Faust Table + agent lost contribution batches across a rebalance (events of the old
+generation skipped but their offsets committed). The Faust worker still provides the process:
+start/stop on signals, the web endpoint, timers (idle flush, progress) and a control agent.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +43,7 @@ from streams.spikes import SpikeParams
 log = get_logger("streams.worker")
 
 BATCH_MAX = 500  # calls per enrich batch (one classify_many call, one contributions message)
+SESSION_TIMEOUT = 10.0  # seconds; Faust's default (60 s) would stall a restart after a crash
 CHUNK_BYTES = 256 * 1024  # contributions per message stay far below Kafka's 1 MB limit
 
 
@@ -62,7 +68,8 @@ class WorkerState:
     settings: Settings
     aggregator: Aggregator | None = None
     enricher: Enricher | None = None
-    needs_rebuild: bool = True
+    needs_rebuild: bool = False
+    owns: bool = False  # this worker holds the contributions partition (and rebuilt its state)
     fatal: HotlineError | None = None
     stop: Any = None  # coroutine function stopping the worker (set by run_worker)
     last_contribution: float = 0.0
@@ -74,6 +81,96 @@ class WorkerState:
     published: int = 0
     alerts: int = 0
     counters_at: dict[str, float] = field(default_factory=dict)
+
+
+class ChangelogStore(MutableMapping):
+    """The aggregator's dedup store: a dict mirrored to a compacted changelog topic.
+
+    Every write is produced to the changelog and `flush` awaits the broker's acknowledgement
+    before the contributions offset that caused it can be committed, so "in the changelog"
+    always comes before "committed". `load` rebuilds the dict from the changelog when this
+    worker is assigned the contributions partition.
+    """
+
+    def __init__(self, app: faust.App, topic: str, bootstrap: str) -> None:
+        self.app = app
+        self.topic = topic
+        self.bootstrap = bootstrap
+        self.data: dict[bytes, bytes] = {}
+        self.pending: list[tuple[bytes, bytes | None]] = []
+
+    def __getitem__(self, key: bytes) -> bytes:
+        return self.data[key]
+
+    def __setitem__(self, key: bytes, value: bytes) -> None:
+        self.data[key] = value
+        self.pending.append((key, value))
+
+    def __delitem__(self, key: bytes) -> None:
+        del self.data[key]
+        self.pending.append((key, None))  # a tombstone: compaction forgets the key
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.data
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(list(self.data))
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def items(self) -> Any:
+        return list(self.data.items())
+
+    async def flush(self) -> None:
+        if not self.pending:
+            return
+        send = self.app.producer.send
+        futs = [await send(self.topic, k, v, 0, None, None) for k, v in self.pending]
+        self.pending = []
+        await asyncio.gather(*futs)
+
+    async def load(self) -> int:
+        """Read the whole changelog (compacted) into the dict; returns the records read."""
+        from aiokafka import AIOKafkaConsumer
+        from aiokafka.structs import TopicPartition
+
+        tp = TopicPartition(self.topic, 0)
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False,
+                                    max_partition_fetch_bytes=8 << 20)
+        await consumer.start()
+        data: dict[bytes, bytes] = {}
+        n = 0
+        try:
+            consumer.assign([tp])
+            await consumer.seek_to_beginning(tp)
+            end = (await consumer.end_offsets([tp]))[tp]
+            while await consumer.position(tp) < end:
+                for recs in (await consumer.getmany(tp, timeout_ms=1000)).values():
+                    for r in recs:
+                        n += 1
+                        if r.value is None:
+                            data.pop(r.key, None)
+                        else:
+                            data[r.key] = r.value
+        finally:
+            await consumer.stop()
+        self.data = data
+        self.pending = []
+        return n
+
+
+def _internal_topics(settings: Settings, contrib_topic: str, changelog_topic: str) -> None:
+    """The worker's own topics: one partition each (one place sees every call's contribution)."""
+    from infra.topics import TopicSpec, ensure_topics
+
+    week = 7 * 24 * 3600 * 1000
+    ensure_topics(settings.kafka_bootstrap, specs=[
+        TopicSpec(contrib_topic, 1, settings.replication_factor, retention_ms=week,
+                  why="calls' contributions to the aggregates, in batches"),
+        TopicSpec(changelog_topic, 1, settings.replication_factor, cleanup_policy="compact",
+                  why="the aggregator's event-id dedup store"),
+    ])
 
 
 def _encode(record: Any) -> tuple[bytes, bytes]:
@@ -111,6 +208,8 @@ def build_app(settings: Settings, web_port: int | None = None, classifier: Any =
         stream_wait_empty=False,
         stream_recovery_delay=0.0,
         consumer_auto_offset_reset="earliest",
+        broker_session_timeout=SESSION_TIMEOUT,  # a killed worker's partitions move on after this
+        broker_heartbeat_interval=SESSION_TIMEOUT / 4,
         web_enabled=port != 0,
         web_port=port or 6066,
         web_host="127.0.0.1",
@@ -125,24 +224,28 @@ def build_app(settings: Settings, web_port: int | None = None, classifier: Any =
         spikes=SpikeParams(),
     )
 
-    contributions = app.topic(f"{app_id}-contributions", partitions=1, internal=True,
-                              key_serializer="raw", value_serializer="raw")
-    table = app.Table("seen", partitions=1, key_type=bytes, value_type=bytes)
-    state.aggregator = Aggregator(table, agg_settings)
+    contrib_topic = f"{app_id}-contributions"
+    changelog_topic = f"{app_id}-seen-changelog"
+    _internal_topics(settings, contrib_topic, changelog_topic)
+    store = ChangelogStore(app, changelog_topic, settings.kafka_bootstrap)
+    state.aggregator = Aggregator(store, agg_settings)
     t_enriched, t_unmatched, t_dead = settings.topic_enriched, settings.topic_unmatched, settings.topic_deadletter
     t_feed, t_alerts = settings.topic_feed, settings.topic_alerts
 
     async def send_records(records: list) -> None:
-        """Feed records and alerts; delivery is awaited by the commit (or by `finalize`)."""
+        """Feed records and alerts, acknowledged by the broker before returning."""
         send = app.producer.send
+        futs = []
         for rec in records:
             k, v = _encode(rec)
             if hasattr(rec, "alert_id"):
-                await send(t_alerts, k, v, None, None, None)
+                futs.append(await send(t_alerts, k, v, None, None, None))
                 state.alerts += 1
             else:
-                await send(t_feed, k, v, None, None, None)
+                futs.append(await send(t_feed, k, v, None, None, None))
                 state.published += 1
+        if futs:
+            await asyncio.gather(*futs)
 
     @app.task
     async def enrich() -> None:
@@ -156,10 +259,10 @@ def build_app(settings: Settings, web_port: int | None = None, classifier: Any =
         consumer = AIOKafkaConsumer(
             settings.topic_calls, bootstrap_servers=settings.kafka_bootstrap, group_id=f"{app_id}-calls",
             client_id=f"{app_id}-calls", enable_auto_commit=False, auto_offset_reset="earliest",
-            max_partition_fetch_bytes=4 << 20,
+            max_partition_fetch_bytes=4 << 20, session_timeout_ms=int(SESSION_TIMEOUT * 1000),
+            heartbeat_interval_ms=int(SESSION_TIMEOUT * 250),
         )
         await consumer.start()
-        contrib_topic = contributions.get_topic_name()
         try:
             while True:
                 batches = await consumer.getmany(timeout_ms=500, max_records=BATCH_MAX)
@@ -203,33 +306,83 @@ def build_app(settings: Settings, web_port: int | None = None, classifier: Any =
         finally:
             await consumer.stop()
 
-    @app.agent(contributions, name="aggregate")
-    async def aggregate(stream: faust.StreamT) -> None:
+    @app.task
+    async def aggregate() -> None:
+        """The contributions partition: one worker of the group `<worker_id>-aggregate` owns it."""
+        from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener
+        from aiokafka.errors import CommitFailedError, KafkaError
+        from aiokafka.structs import OffsetAndMetadata
+
         agg = state.aggregator
         assert agg is not None
-        async for event in stream.events():
-            if state.needs_rebuild:
-                n = agg.rebuild()
-                state.needs_rebuild = False
-                log.info("worker.aggregates_rebuilt", calls=n, windows=len(agg.windows), final_days=len(agg.final_days))
-            payload = from_json(event.message.value)
-            if agg.partitions is None or payload["n"] > agg.partitions:
-                agg.partitions = payload["n"]
-            agg.accept_batch(payload["c"])  # at most one table write
-            await send_records(agg.tick())
-            if agg.pending_store_writes:
-                await app.producer.flush()  # the final publications are out before the day is marked final
-                deleted = agg.finalize()
-                log.info("worker.windows_final", watermark=_iso(agg.watermark), pruned=deleted)
-            state.last_contribution = time.monotonic()
-            state.idle_flushed = False
+
+        lock = asyncio.Lock()  # held while a batch is processed: a revocation waits for its writes
+
+        class Listener(ConsumerRebalanceListener):
+            async def on_partitions_revoked(self, revoked: Any) -> None:
+                async with lock:
+                    state.owns = False  # publish nothing from state another worker may now own
+
+            async def on_partitions_assigned(self, assigned: Any) -> None:
+                state.needs_rebuild = bool(assigned)
+
+        async def aggregate_batches(batches: Any) -> None:
+            for tp, msgs in batches.items():
+                for m in msgs:
+                    payload = from_json(m.value)
+                    if agg.partitions is None or payload["n"] > agg.partitions:
+                        agg.partitions = payload["n"]
+                    res = agg.accept_batch(payload["c"])  # at most one store write
+                    log.debug("worker.batch", offset=m.offset, **res)
+                    await store.flush()  # acknowledged before this offset can be committed
+                    await send_records(agg.tick())
+                    if agg.pending_store_writes:
+                        deleted = agg.finalize()  # after the final publications were acknowledged
+                        await store.flush()
+                        log.info("worker.windows_final", watermark=_iso(agg.watermark), pruned=deleted)
+                try:
+                    await consumer.commit({tp: OffsetAndMetadata(msgs[-1].offset + 1, "")})
+                except (CommitFailedError, KafkaError) as exc:
+                    log.warning("worker.commit_failed", error=repr(exc)[:200], stage="aggregate")
+
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=settings.kafka_bootstrap, group_id=f"{app_id}-aggregate", client_id=f"{app_id}-aggregate",
+            enable_auto_commit=False, auto_offset_reset="earliest", max_partition_fetch_bytes=8 << 20,
+            session_timeout_ms=int(SESSION_TIMEOUT * 1000), heartbeat_interval_ms=int(SESSION_TIMEOUT * 250),
+        )
+        consumer.subscribe([contrib_topic], listener=Listener())
+        await consumer.start()
+        try:
+            while True:
+                batches = await consumer.getmany(timeout_ms=500, max_records=20)
+                if state.needs_rebuild:
+                    await rebuild(agg)
+                if not batches or not state.owns:
+                    continue
+                async with lock:
+                    await aggregate_batches(batches)
+                state.last_contribution = time.monotonic()
+                state.idle_flushed = False
+        finally:
+            await consumer.stop()
+
+    control = app.topic(f"{app_id}-control", partitions=1, internal=True, key_serializer="raw", value_serializer="raw")
+
+    @app.agent(control, name="control")
+    async def on_control(stream: faust.StreamT) -> None:
+        """Operator commands: b"flush" publishes the open windows now (e.g. at the end of a demo)."""
+        async for value in stream:
+            if value == b"flush":
+                state.idle_flushed = False
+                state.last_contribution = 0.0
+                log.info("worker.control", command="flush")
 
     @app.timer(1.0)
     async def idle_flush() -> None:
         """The end of a finite replay: publish the open windows once the input is idle."""
         idle = settings.worker_idle_flush_seconds
         agg = state.aggregator
-        if idle <= 0 or state.idle_flushed or state.needs_rebuild or agg is None:
+        if idle <= 0 or state.idle_flushed or not state.owns or agg is None:
             return
         if time.monotonic() - state.last_contribution < idle:
             return
@@ -258,15 +411,16 @@ def build_app(settings: Settings, web_port: int | None = None, classifier: Any =
             log.info("worker.progress", **fields)
         state.counters_at["published"] = state.published
 
-    async def _on_rebalance(sender: Any, *args: Any, **kwargs: Any) -> None:
-        # The contributions partition may have moved: derived state is rebuilt from the
-        # recovered table before the next contribution is processed.
-        state.needs_rebuild = True
-        if state.aggregator is not None:
-            state.aggregator._reset()
-
-    app.on_partitions_revoked.connect(_on_rebalance)
-    app.on_partitions_assigned.connect(_on_rebalance)
+    async def rebuild(agg: Aggregator) -> None:
+        """Load the dedup store from its changelog and recompute the windows from it."""
+        records = await store.load()
+        n = agg.rebuild()
+        state.needs_rebuild = False
+        state.owns = True
+        state.idle_flushed = False
+        state.last_contribution = time.monotonic()
+        log.info("worker.aggregates_rebuilt", calls=n, changelog_records=records, windows=len(agg.windows),
+                 final_days=len(agg.final_days))
 
     async def _fatal(exc: HotlineError) -> None:
         state.fatal = exc

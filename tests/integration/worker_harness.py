@@ -43,6 +43,7 @@ class Pipeline:
         self.env = {**os.environ, **env}
         self.procs: list[subprocess.Popen] = []
         self.logs: list[Path] = []
+        self.killed: set[int] = set()
 
     # --- workers -----------------------------------------------------------------------
     def start_worker(self, log_dir: Path) -> subprocess.Popen:
@@ -53,12 +54,19 @@ class Pipeline:
         self.logs.append(log)
         return proc
 
+    def kill(self, proc: subprocess.Popen) -> None:
+        """SIGKILL: no clean shutdown, no final commit, no producer flush."""
+        self.killed.add(proc.pid)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+
     def stop_all(self, sig: int = signal.SIGTERM, timeout: float = 30) -> list[int | None]:
         codes = []
-        for p in self.procs:
+        alive = [p for p in self.procs if p.pid not in self.killed]
+        for p in alive:
             if p.poll() is None:
                 p.send_signal(sig)
-        for p in self.procs:
+        for p in alive:
             try:
                 codes.append(p.wait(timeout))
             except subprocess.TimeoutExpired:
@@ -96,6 +104,20 @@ class Pipeline:
         consumer.close()
         return out
 
+    def group_members(self, group: str) -> int:
+        """Members of a consumer group (0 if it does not exist yet)."""
+        from kafka import KafkaAdminClient
+
+        admin = KafkaAdminClient(bootstrap_servers=self.bootstrap, client_id="tests-group-check")
+        try:
+            desc = admin.describe_groups([group])
+        except Exception:  # noqa: BLE001 - not there yet
+            return 0
+        finally:
+            admin.close()
+        g = desc.get(group) if isinstance(desc, dict) else None
+        return len(g.get("members") or []) if g and g.get("group_state") == "Stable" else 0
+
     def wait_for(self, check: Callable[[], Any], timeout: float, what: str) -> Any:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -103,7 +125,7 @@ class Pipeline:
             if got:
                 return got
             for p in self.procs:
-                if p.poll() is not None and p.returncode not in (0, None):
+                if p.pid not in self.killed and p.poll() is not None and p.returncode not in (0, None):
                     raise AssertionError(f"worker exited {p.returncode} while waiting for {what}\n{self.log_text()}")
             time.sleep(0.5)
         raise AssertionError(f"timed out waiting for {what}\n{self.log_text()}")
