@@ -248,6 +248,9 @@ def build_app(settings: Settings, web_port: int | None = None, classifier: Any =
             await asyncio.gather(*futs)
 
     @app.task
+    async def enrich_task() -> None:
+        await _guarded("enrich", enrich)
+
     async def enrich() -> None:
         """Read the calls topic in batches; commit a batch only once its output is acknowledged."""
         from aiokafka import AIOKafkaConsumer
@@ -307,6 +310,9 @@ def build_app(settings: Settings, web_port: int | None = None, classifier: Any =
             await consumer.stop()
 
     @app.task
+    async def aggregate_task() -> None:
+        await _guarded("aggregate", aggregate)
+
     async def aggregate() -> None:
         """The contributions partition: one worker of the group `<worker_id>-aggregate` owns it."""
         from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener
@@ -421,6 +427,17 @@ def build_app(settings: Settings, web_port: int | None = None, classifier: Any =
         state.last_contribution = time.monotonic()
         log.info("worker.aggregates_rebuilt", calls=n, changelog_records=records, windows=len(agg.windows),
                  final_days=len(agg.final_days))
+
+    async def _guarded(stage: str, run: Any) -> None:
+        """A stage that dies takes the worker down (exit 1), so that a supervisor restarts it."""
+        try:
+            await run()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - reported, then the worker stops
+            log.error("worker.stage_crashed", exc_info=True, stage=stage)
+            await _fatal(HotlineError(f"the worker's {stage} stage failed ({exc!r}); it stopped without "
+                                      "committing the batch in progress: restart it (nothing is lost)"))
 
     async def _fatal(exc: HotlineError) -> None:
         state.fatal = exc
