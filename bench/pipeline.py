@@ -98,6 +98,22 @@ def machine() -> dict[str, Any]:
     }
 
 
+def code_version() -> dict[str, Any]:
+    """The commit and the modified files of the pipeline's code: the bench runs the working tree."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+
+    def git(*a: str) -> str:
+        try:
+            return subprocess.run(["git", *a], cwd=root, capture_output=True, text=True, timeout=10).stdout
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    dirty = [l[3:] for l in git("status", "--porcelain", "--", "streams", "sinks", "schemas", "producers", "hotline", "infra").splitlines()]
+    return {"commit": git("rev-parse", "--short", "HEAD").strip(), "modified": dirty}
+
+
 def server_versions(settings: Any) -> dict[str, Any]:
     from sinks.clickhouse import client
 
@@ -127,6 +143,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     out_dir.mkdir(parents=True, exist_ok=True)
     res: dict[str, Any] = {"run_id": run_id, "argv": sys.argv, "machine": machine(), "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     res["servers"] = server_versions(settings)
+    res["code"] = code_version()
     res["infra"] = "private (--private-infra)" if args.private_infra else "shared (hotline infra up)"
     res["settings"] = {k: getattr(settings, k) for k in ("calls_partitions", "sink_batch_rows", "sink_batch_seconds", "producer_compression")}
     res["settings"]["workers"] = args.workers
@@ -442,6 +459,8 @@ def main(argv: list[str] | None = None) -> int:
     if res.get("warning"):
         print(f"\nWARNING: {res['warning']}")
     print()
+    code = res.get("code") or {}
+    print(f"code: commit {code.get('commit')}" + (f", modified: {' '.join(code['modified'])}" if code.get("modified") else ""))
     print(table(res))
     print_profile(res)
     print(f"\nall figures: {res['out_dir']}/results.json")
