@@ -34,15 +34,16 @@ from typing import Any
 from hotline.config import get_settings
 from hotline.errors import HotlineError
 from hotline.log import get_logger, setup_logging
+from hotline.namespace import Namespace, drop_everything, new_run_id
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import e2e  # noqa: E402
-import isolation  # noqa: E402
 import raw_rates  # noqa: E402
 
 log = get_logger("bench")
 
 TARGET_CALLS_PER_S = 5_000
+PREFIX = "bench_"  # of every topic, group and database a run creates
 PRIVATE_INFRA_ENV = {
     "HOTLINE_STATE_DIR": ".hotline/bench-infra",
     "HOTLINE_KAFKA_BOOTSTRAP": "127.0.0.1:29092", "HOTLINE_KAFKA_CONTROLLER_PORT": "29093",
@@ -138,7 +139,7 @@ def median_rate(rates: list[raw_rates.Rate]) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     settings = get_settings()
-    run_id = isolation.new_run_id()
+    run_id = new_run_id()
     out_dir = settings.state_path / "bench" / run_id
     out_dir.mkdir(parents=True, exist_ok=True)
     res: dict[str, Any] = {"run_id": run_id, "argv": sys.argv, "machine": machine(), "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
@@ -159,10 +160,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     res["calls"], res["questions"] = n, n_questions
     log.info("bench.events", calls=n, questions=n_questions, latency_calls=len(latency_events))
 
-    namespaces: list[isolation.Namespace] = []
+    namespaces: list[Namespace] = []
     pipelines: list[e2e.Pipeline] = []
     try:
-        replay = isolation.Namespace(run_id, "replay", settings)
+        replay = Namespace(run_id, "replay", PREFIX, settings)
         namespaces.append(replay)
         replay.create()
 
@@ -196,7 +197,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if "replay" in args.variants:
                 res["c_replay"] = replay_variant(args, replay, n, n_questions, out_dir, pipelines)
             if "live" in args.variants:
-                live = isolation.Namespace(run_id, "live", settings)
+                live = Namespace(run_id, "live", PREFIX, settings)
                 namespaces.append(live)
                 live.create()
                 res["c_live"], res["d_latency"] = live_variant(args, live, main_events, warmup, latency_events, n_questions, out_dir, pipelines)
@@ -235,7 +236,7 @@ def _steady(drain: e2e.Drain) -> dict[str, Any] | None:
             "window": "10% to 90% of the calls visible"}
 
 
-def replay_variant(args: argparse.Namespace, ns: isolation.Namespace, n: int, n_questions: int, out_dir: Path,
+def replay_variant(args: argparse.Namespace, ns: Namespace, n: int, n_questions: int, out_dir: Path,
                    pipelines: list[e2e.Pipeline]) -> dict[str, Any]:
     """(c) replay: calls already in the topic; start worker + sink; time to the last row."""
     log.info("bench.phase", phase="c_replay", calls=n)
@@ -273,7 +274,7 @@ def replay_variant(args: argparse.Namespace, ns: isolation.Namespace, n: int, n_
     return out
 
 
-def live_variant(args: argparse.Namespace, ns: isolation.Namespace, events: list[Any], warmup: Any,
+def live_variant(args: argparse.Namespace, ns: Namespace, events: list[Any], warmup: Any,
                  latency_events: list[Any], n_questions: int, out_dir: Path,
                  pipelines: list[e2e.Pipeline]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(c) live, then (d) latency, with the same warm worker and sink."""
@@ -445,8 +446,8 @@ def main(argv: list[str] | None = None) -> int:
         print_profile(res)
         return 0
     if args.clean_leftovers:
-        topics, dbs = isolation.drop_everything(s, isolation.PREFIX)
-        print(f"deleted {len(topics)} topics and {len(dbs)} databases named {isolation.PREFIX}*")
+        topics, dbs = drop_everything(s, PREFIX)
+        print(f"deleted {len(topics)} topics and {len(dbs)} databases named {PREFIX}*")
         return 0
     try:
         if args.private_infra:
