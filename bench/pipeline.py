@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import re
 import statistics
 import sys
 import time
@@ -71,7 +72,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="run on a Kafka + ClickHouse of its own (state in .hotline/bench-infra, ports 29xxx), "
                    "started and stopped by the benchmark: immune to tests restarting the shared ones")
     p.add_argument("--show", metavar="RESULTS_JSON", help="only print the table of an earlier run's results.json")
-    p.add_argument("--clean-leftovers", action="store_true", help="only delete bench_* topics and databases left by killed runs")
+    p.add_argument("--clean-leftovers", action="store_true",
+                   help="only delete the topics and databases of runs of this script killed more than an hour ago")
     args = p.parse_args(argv)
     if args.quick:
         args.calls = 20_000 if args.calls == 200_000 else args.calls
@@ -436,6 +438,45 @@ def with_private_infra(args: argparse.Namespace) -> dict[str, Any]:
         log.info("bench.private_infra.down", state_dir=str(s.state_path))
 
 
+_RUN_TOKEN = re.compile(r"^(bench_(\d{14})[0-9a-f]{4}_(?:replay|live))")
+
+
+def clean_leftovers(settings: Any, min_age_s: float = 3600) -> int:
+    """Drop what killed runs of this script left: only names of its own exact pattern
+    (`bench_<14 digits><4 hex>_<phase>`, never other `bench_*` tools' topics) and only runs
+    started more than an hour ago, so that a run in progress elsewhere is left alone."""
+    import calendar
+
+    from kafka.admin import KafkaAdminClient
+
+    from sinks.clickhouse import client
+
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap.split(","), client_id="hotline-bench")
+    try:
+        names = list(admin.list_topics())
+    finally:
+        admin.close()
+    cli = client(settings)
+    try:
+        names += [r[0] for r in cli.execute("SHOW DATABASES")]
+    finally:
+        cli.disconnect()
+    tokens: dict[str, float] = {}
+    for name in names:
+        m = _RUN_TOKEN.match(name)
+        if m:
+            tokens[m.group(1)] = time.time() - calendar.timegm(time.strptime(m.group(2), "%Y%m%d%H%M%S"))
+    for token, age in sorted(tokens.items()):
+        if age < min_age_s:
+            print(f"kept {token}*: started {age / 60:.0f} min ago, it may still be running")
+            continue
+        topics, dbs = drop_everything(settings, token)
+        print(f"deleted {token}*: {len(topics)} topics, {len(dbs)} databases")
+    if not tokens:
+        print("nothing to delete")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     s = get_settings()
@@ -446,9 +487,7 @@ def main(argv: list[str] | None = None) -> int:
         print_profile(res)
         return 0
     if args.clean_leftovers:
-        topics, dbs = drop_everything(s, PREFIX)
-        print(f"deleted {len(topics)} topics and {len(dbs)} databases named {PREFIX}*")
-        return 0
+        return clean_leftovers(s)
     try:
         if args.private_infra:
             res = with_private_infra(args)
