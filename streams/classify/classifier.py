@@ -33,19 +33,22 @@ from pathlib import Path
 from schemas.catalog import OTHER, Catalog, load_catalog
 from streams.classify.extract import Extractor, Lexicon
 from streams.text.langid import detect_language
-from streams.text.normalise import is_arabic_letter, normalise, strip_arabic_article
+from streams.text.normalise import is_arabic_letter, normalise, stem, strip_arabic_article
 
 TEMPERATURE = 0.04          # softmax temperature over cosine similarities
 FULL_SIMILARITY = 0.15      # the similarity factor reaches 1 at this share of a typical phrasing's cosine
 CACHE_SIZE = 50_000         # results memoised by raw text and by normalised text (0: no cache)
 WORD_CACHE_SIZE = 200_000   # per-word score vectors (the vocabulary of callers is Zipfian)
 IDF_FLOOR = 0.1
+PERCEPTRON_WEIGHT = 1.0     # weight of the perceptron's correction relative to the centroids (0: off)
+PERCEPTRON_EPOCHS = 8
+PERCEPTRON_MARGIN = 1.0     # an update also when the right class wins by less than this
 # Languages that share the centroids of a related one: Amazigh and English have few phrasings
 # (same script and many loanwords as Arabizi Darija / French); standard Arabic and Darija share the
 # script and much vocabulary, and telling them apart is the least reliable call of the language id.
 PROTOTYPE_LANGUAGES = {"ber": "ary-Latn", "en": "fr", "ar": "ary"}
-# word, word bigram, char n-gram, question cue keyword, "names a symptom / a vaccine"
-KIND_WEIGHTS = {"#": 1.0, "_": 1.0, "c": 0.5, "!": 2.0, "~": 1.5}
+# word, word bigram, char n-gram, question cue keyword, "names a symptom / a vaccine", word stem
+KIND_WEIGHTS = {"#": 1.0, "_": 1.0, "c": 0.5, "!": 2.0, "~": 1.5, "%": 0.5}
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +135,8 @@ class Classifier:
 
     def word_features(self, word: str) -> list[str]:
         """A word's own features; the Arabic article is dropped so that اللقاح meets لقاح."""
-        stem = strip_arabic_article(word) if is_arabic_letter(word[0]) else word
-        return word_features(stem) + list(self.cues.word_labels(word))
+        bare = strip_arabic_article(word) if is_arabic_letter(word[0]) else word
+        return word_features(bare) + ["%" + stem(word)] + list(self.cues.word_labels(word))
 
     def features(self, norm: str) -> list[str]:
         """All features of normalised text, with repeats (term frequency counts)."""
@@ -160,13 +163,29 @@ class Classifier:
         self._indexes: dict[str, dict[str, tuple[float, tuple]]] = {}
         for group, group_docs in docs.items():
             centroids: list[dict[str, float]] = [{} for _ in range(n_classes)]
+            vectors: list[tuple[int, dict[str, float]]] = []
             for k, feats in group_docs:
                 vec = Counter(feats)
                 norm = math.sqrt(sum((n * idf[f]) ** 2 for f, n in vec.items())) or 1.0
+                x = {f: n * idf[f] / norm for f, n in vec.items()}
+                vectors.append((k, x))
                 c = centroids[k]
-                for f, n in vec.items():
-                    c[f] = c.get(f, 0.0) + n * idf[f] / norm
-            self._indexes[group] = _inverted([_unit(c) for c in centroids], idf)
+                for f, w in x.items():
+                    c[f] = c.get(f, 0.0) + w
+            centroids = [_unit(c) for c in centroids]
+            # A discriminative correction on top of the centroids: an averaged perceptron over the
+            # word-level features (words, stems, bigrams, cues) learns what separates questions
+            # that share vocabulary ("dose" in second_dose and in adverse effects). Its weights
+            # are added to the centroid weights, so scoring costs the same.
+            if PERCEPTRON_WEIGHT:
+                for f, ws in _perceptron(vectors, n_classes).items():
+                    c_f = [centroids[k].get(f, 0.0) for k in range(n_classes)]
+                    for k, w in ws.items():
+                        c_f[k] += PERCEPTRON_WEIGHT * w
+                    for k in range(n_classes):
+                        if c_f[k]:
+                            centroids[k][f] = c_f[k]
+            self._indexes[group] = _inverted(centroids, idf)
         self._default_group = max(docs, key=lambda g: len(docs[g]))
 
     def _group(self, language: str) -> str:
@@ -312,13 +331,53 @@ class Classifier:
         }
 
 
+def _perceptron(vectors: list[tuple[int, dict[str, float]]], n_classes: int) -> dict[str, dict[int, float]]:
+    """Averaged multi-class perceptron over the word-level features (char n-grams left to the
+    centroids: they are most of the features and would make training slow), fixed order and
+    epochs so the result is deterministic. Returns feature -> {class: weight}."""
+    data = [(k, [(f, w) for f, w in x.items() if _kind(f) != "c"]) for k, x in vectors]
+    order = sorted(range(len(data)), key=lambda i: (i * 7919) % len(data))  # a fixed shuffle
+    weights: dict[str, dict[int, float]] = {}
+    totals: dict[str, dict[int, float]] = {}   # sum over time of the weights (the averaging)
+    stamps: dict[tuple[str, int], int] = {}
+    step = 0
+    for _ in range(PERCEPTRON_EPOCHS):
+        for i in order:
+            step += 1
+            y, x = data[i]
+            scores = [0.0] * n_classes
+            for f, v in x:
+                for k, w in weights.get(f, {}).items():
+                    scores[k] += v * w
+            scores[y] -= PERCEPTRON_MARGIN
+            pred = max(range(n_classes), key=scores.__getitem__)
+            if pred == y:
+                continue
+            for f, v in x:
+                wf = weights.setdefault(f, {})
+                tf = totals.setdefault(f, {})
+                for k, d in ((y, v), (pred, -v)):
+                    last = stamps.get((f, k), 0)
+                    tf[k] = tf.get(k, 0.0) + wf.get(k, 0.0) * (step - last)
+                    stamps[f, k] = step
+                    wf[k] = wf.get(k, 0.0) + d
+    averaged: dict[str, dict[int, float]] = {}
+    for f, wf in weights.items():
+        tf = totals[f]
+        avg = {k: (tf.get(k, 0.0) + w * (step - stamps.get((f, k), 0))) / step for k, w in wf.items()}
+        avg = {k: w for k, w in avg.items() if abs(w) > 1e-6}
+        if avg:
+            averaged[f] = avg
+    return averaged
+
+
 def group_of(language: str) -> str:
     """The centroid group of a language (itself unless it borrows a related language's)."""
     return PROTOTYPE_LANGUAGES.get(language, language)
 
 
 def _kind(feature: str) -> str:
-    if feature[0] in "#!~":
+    if feature[0] in "#!~%":
         return feature[0]
     return "_" if "_" in feature else "c"
 

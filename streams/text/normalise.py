@@ -101,11 +101,43 @@ def strip_arabic_article(token: str) -> str:
     return token
 
 
+_AR_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+_AR_SUFFIXES = ("تهم", "كم", "هم", "ها", "نا", "ات", "ين", "ون", "ني", "ه", "ي", "ك", "و", "ش", "ت")
+_VOWELS = str.maketrans("", "", "aeiouy")
+_LATIN_SUFFIXES = ("ement", "ment", "s", "x")
+
+
+def stem(token: str) -> str:
+    """A coarse stem that different spellings and inflections of one word share.
+
+    Arabic script: one proclitic (article, و ف ب ل ك) and one enclitic or inflection (ي ك ه ها نا
+    ات ين ...) dropped while 3 letters remain (4 for a lone-letter proclitic): لقاحي, واللقاح, بلقاحات -> لقاح. Latin script (French
+    and Arabizi): the consonant skeleton after the first letter, so that vowels dropped or swapped
+    by free spelling (ntla9a7 / ntl9e7, kifach / kifash, vaccins / vaccin) meet.
+    """
+    if not token:
+        return token
+    if is_arabic_letter(token[0]):
+        for x in _AR_SUFFIXES:
+            if token.endswith(x) and len(token) - len(x) >= 3:
+                token = token[: -len(x)]
+                break
+        for p in _AR_PREFIXES:  # a lone letter only from a long word: لقاح keeps its ل
+            if token.startswith(p) and len(token) - len(p) >= (3 if len(p) > 1 else 4):
+                return token[len(p):]
+        return token
+    for x in _LATIN_SUFFIXES:
+        if token.endswith(x) and len(token) - len(x) >= 4:
+            token = token[: -len(x)]
+            break
+    return token[0] + token[1:].translate(_VOWELS)
+
+
 def is_arabic_letter(ch: str) -> bool:
     return "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f"
 
 
-__all__ = ["normalise", "strip_arabic_article", "is_arabic_letter"]
+__all__ = ["normalise", "strip_arabic_article", "stem", "is_arabic_letter"]
 
 if __name__ == "__main__":  # quick manual check: python -m streams.text.normalise "texte"
     for arg in sys.argv[1:]:
