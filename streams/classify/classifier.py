@@ -216,23 +216,35 @@ class Classifier:
         memo[word] = entry
         return entry
 
+    def _bigram_entry(self, bigram: str, group: str) -> tuple[float, list[float] | None]:
+        """(squared weight, dense per-class score or None if unseen) of one word bigram, memoised."""
+        post = self._indexes[group].get(bigram)
+        if post is None:
+            entry: tuple[float, list[float] | None] = (self._unseen["_"], None)
+        else:
+            scores = [0.0] * len(self.labels)
+            for k, w in post[1]:
+                scores[k] = w
+            entry = (post[0], scores)
+        memo = self._word_cache[group]
+        if len(memo) >= WORD_CACHE_SIZE:
+            memo.clear()
+        memo[bigram] = entry
+        return entry
+
     def _similarities(self, norm: str, group: str) -> tuple[list[float], float]:
         """(per-class dot products with the group's centroids, query norm)."""
         words = norm.split()
         memo = self._word_cache[group]
         entries = [memo.get(w) or self._word_entry(w, group) for w in words]
-        q2 = sum([e[0] for e in entries])
-        scores = [sum(col) for col in zip(*[e[1] for e in entries])]
+        # Word bigrams (the same strings as _units' bigrams) share the memo: "_" is never in a word.
+        bigrams = [memo.get(f) or self._bigram_entry(f, group) for f in map("_".join, zip(words, words[1:]))]
+        q2 = sum([e[0] for e in entries]) + sum([e[0] for e in bigrams])
+        vectors = [e[1] for e in entries]
+        vectors += [e[1] for e in bigrams if e[1] is not None]
+        scores = list(map(sum, zip(*vectors)))
         get = self._indexes[group].get
         unseen = self._unseen
-        for f in map("_".join, zip(words, words[1:])):  # the same strings as _units' bigrams
-            post = get(f)
-            if post is None:
-                q2 += unseen["_"]
-                continue
-            q2 += post[0]
-            for k, w in post[1]:
-                scores[k] += w
         for f in self.cues.phrase_labels(norm):
             post = get(f)
             if post is None:
