@@ -30,6 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--file", type=Path, default=None, help="evaluation set (default tests/data/classifier_eval.jsonl)")
     p.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     p.add_argument("--errors", action="store_true", help="also list every misclassified question")
+    p.add_argument("--cv", type=int, default=0, metavar="K",
+                   help="instead: K-fold cross-validation on the catalog's own phrasings (no evaluation file)")
     p.set_defaults(func=_evaluate)
 
 
@@ -67,8 +69,16 @@ def _evaluate(args: argparse.Namespace) -> int:
     from streams.classify.classifier import get_classifier
     from streams.classify.evaluate import DEFAULT_EVAL_FILE, evaluate, read_eval
 
-    path = args.file or DEFAULT_EVAL_FILE
-    report = evaluate(get_classifier(), read_eval(path))
+    if args.cv:
+        from schemas.catalog import load_catalog
+        from streams.classify.evaluate import cross_validate
+
+        clf = get_classifier()
+        path = f"{args.cv}-fold cross-validation on the catalog phrasings (catalog {clf.catalog.catalog_version})"
+        report = cross_validate(load_catalog(), args.cv, clf.threshold)
+    else:
+        path = args.file or DEFAULT_EVAL_FILE
+        report = evaluate(get_classifier(), read_eval(path))
     if args.json:
         data = report.as_dict()
         if args.errors:
