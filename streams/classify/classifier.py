@@ -24,6 +24,7 @@ model download, and every decision can be explained by the features that weighed
 from __future__ import annotations
 
 import math
+import struct
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -40,6 +41,10 @@ FULL_SIMILARITY = 0.15      # the similarity factor reaches 1 at this share of a
 CACHE_SIZE = 50_000         # results memoised by raw text and by normalised text (0: no cache)
 WORD_CACHE_SIZE = 200_000   # per-word score vectors (the vocabulary of callers is Zipfian)
 IDF_FLOOR = 0.1
+# Packed scores: 2^-24 resolution, offset 2^40 per field (room for 2^23 summed units, |sum| < 2^15).
+_SCALE = float(1 << 24)
+_INV_SCALE = 1.0 / _SCALE
+_OFFSET = 1 << 40
 PERCEPTRON_WEIGHT = 1.0     # weight of the perceptron's correction relative to the centroids (0: off)
 PERCEPTRON_EPOCHS = 8
 PERCEPTRON_MARGIN = 1.0     # an update also when the right class wins by less than this
@@ -113,7 +118,10 @@ class Classifier:
             for lang, texts in by_lang.items():
                 docs.setdefault(group_of(lang), []).extend((k, self.features(normalise(t))) for t in texts)
         self._train(docs)
-        self._word_cache: dict[str, dict[str, tuple[float, list[float]]]] = {g: {} for g in self._indexes}
+        self._word_cache: dict[str, dict[str, tuple[float, int]]] = {g: {} for g in self._indexes}
+        self._unpack = struct.Struct(f"<{len(self.labels)}Q").unpack
+        self._packed_bytes = 8 * len(self.labels)
+        self._packed_zero = _pack([0.0] * len(self.labels))
         # Calibrate the similarity factor of the confidence on the catalog itself: the cosine of a
         # typical phrasing with its own class, so the scale follows the catalog as it grows.
         own = []
@@ -193,16 +201,18 @@ class Classifier:
         return group if group in self._indexes else self._default_group
 
     # --- scoring ------------------------------------------------------------------------------
-    def _word_entry(self, word: str, group: str) -> tuple[float, list[float]]:
-        """(squared weight, per-class score) of one word with its n-grams and cues, memoised."""
+    def _unit_entry(self, unit: str, group: str) -> tuple[float, int]:
+        """(squared weight, packed per-class score) of one word with its n-grams, stem and cues, or
+        of one word bigram ("_" is never inside a word), memoised."""
         memo = self._word_cache[group]
-        entry = memo.get(word)
+        entry = memo.get(unit)
         if entry is not None:
             return entry
         scores = [0.0] * len(self.labels)
         q2 = 0.0
         index = self._indexes[group]
-        for f, n in Counter(self.word_features(word)).items():
+        feats = Counter([unit] if "_" in unit else self.word_features(unit))
+        for f, n in feats.items():
             post = index.get(f)
             if post is None:
                 q2 += n * n * self._unseen[_kind(f)]
@@ -210,39 +220,26 @@ class Classifier:
             q2 += n * n * post[0]
             for k, w in post[1]:
                 scores[k] += n * w
-        entry = (q2, scores)
+        entry = (q2, _pack(scores) if any(scores) else self._packed_zero)
         if len(memo) >= WORD_CACHE_SIZE:
             memo.clear()
-        memo[word] = entry
-        return entry
-
-    def _bigram_entry(self, bigram: str, group: str) -> tuple[float, list[float] | None]:
-        """(squared weight, dense per-class score or None if unseen) of one word bigram, memoised."""
-        post = self._indexes[group].get(bigram)
-        if post is None:
-            entry: tuple[float, list[float] | None] = (self._unseen["_"], None)
-        else:
-            scores = [0.0] * len(self.labels)
-            for k, w in post[1]:
-                scores[k] = w
-            entry = (post[0], scores)
-        memo = self._word_cache[group]
-        if len(memo) >= WORD_CACHE_SIZE:
-            memo.clear()
-        memo[bigram] = entry
+        memo[unit] = entry
         return entry
 
     def _similarities(self, norm: str, group: str) -> tuple[list[float], float]:
-        """(per-class dot products with the group's centroids, query norm)."""
+        """(per-class dot products with the group's centroids, query norm).
+
+        Each memoised word or bigram carries its per-class scores packed in one integer (fixed
+        point, 64 bits per class, offset so that every field stays positive): a question's scores
+        are one integer sum, unpacked once, instead of one float addition per word and class."""
         words = norm.split()
+        units = words + list(map("_".join, zip(words, words[1:])))  # the same strings as _units' bigrams
         memo = self._word_cache[group]
-        entries = [memo.get(w) or self._word_entry(w, group) for w in words]
-        # Word bigrams (the same strings as _units' bigrams) share the memo: "_" is never in a word.
-        bigrams = [memo.get(f) or self._bigram_entry(f, group) for f in map("_".join, zip(words, words[1:]))]
-        q2 = sum([e[0] for e in entries]) + sum([e[0] for e in bigrams])
-        vectors = [e[1] for e in entries]
-        vectors += [e[1] for e in bigrams if e[1] is not None]
-        scores = list(map(sum, zip(*vectors)))
+        entries = [memo.get(u) or self._unit_entry(u, group) for u in units]
+        q2 = sum([e[0] for e in entries])
+        base = len(entries) * _OFFSET
+        raw = self._unpack(sum([e[1] for e in entries]).to_bytes(self._packed_bytes, "little"))
+        scores = [(r - base) * _INV_SCALE for r in raw]
         get = self._indexes[group].get
         unseen = self._unseen
         for f in self.cues.phrase_labels(norm):
@@ -341,6 +338,11 @@ class Classifier:
             "features": [(f, round(w, 4)) for f, w in contrib.most_common(top)],
             "unknown_features": unknown,
         }
+
+
+def _pack(scores: list[float]) -> int:
+    """Per-class scores as one integer: field k (64 bits) holds offset + score in fixed point."""
+    return int.from_bytes(struct.pack(f"<{len(scores)}Q", *[round(v * _SCALE) + _OFFSET for v in scores]), "little")
 
 
 def _perceptron(vectors: list[tuple[int, dict[str, float]]], n_classes: int) -> dict[str, dict[int, float]]:
