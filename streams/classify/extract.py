@@ -39,6 +39,13 @@ class Lexicon:
                     if is_arabic_letter(norm[0]):
                         self._add(strip_arabic_article(norm), label)
         self._first = tuple({p[0] for p, _ in self.prefixes})
+        # Prefixes by length: a word is checked with one slice and lookup per prefix length.
+        # (Each label keeps the rank of its keyword, so labels come out in keyword order.)
+        self._prefix_index: dict[int, dict[str, tuple[tuple[int, str], ...]]] = {}
+        for rank, (p, label) in enumerate(self.prefixes):
+            by_prefix = self._prefix_index.setdefault(len(p), {})
+            by_prefix[p] = by_prefix.get(p, ()) + ((rank, label),)
+        self._prefix_lengths = sorted(self._prefix_index)
         # Phrases are tried only when their first word is in the text.
         self._phrases_by_word: dict[str, list[tuple[str, str]]] = {}
         for phrase, label in self.phrases:
@@ -80,7 +87,14 @@ class Lexicon:
             if not labels and tok[0] in "وفبلك" and len(tok) > 3:
                 labels = self.words.get(tok[1:]) or self.words.get(strip_arabic_article(tok[1:]), ())
         if tok.startswith(self._first):
-            labels += tuple(lab for p, lab in self.prefixes if tok.startswith(p) and lab not in labels)
+            matched = []
+            for n in self._prefix_lengths:
+                if n > len(tok):
+                    break
+                matched += self._prefix_index[n].get(tok[:n], ())
+            for _, lab in sorted(matched):
+                if lab not in labels:
+                    labels += (lab,)
         return labels
 
     def find(self, norm: str) -> list[tuple[int, str]]:
