@@ -208,9 +208,15 @@ class Classifier:
         entry = memo.get(unit)
         if entry is not None:
             return entry
+        index = self._indexes[group]
+        if "_" in unit and unit not in index:  # most bigrams of a new question: no score, one lookup
+            entry = (self._unseen["_"], self._packed_zero)
+            if len(memo) >= WORD_CACHE_SIZE:
+                memo.clear()
+            memo[unit] = entry
+            return entry
         scores = [0.0] * len(self.labels)
         q2 = 0.0
-        index = self._indexes[group]
         feats = Counter([unit] if "_" in unit else self.word_features(unit))
         for f, n in feats.items():
             post = index.get(f)
