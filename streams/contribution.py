@@ -24,16 +24,22 @@ Contribution = list[Any]
 EVENT_ID, TIME, PARTITION, DISPOSITION, WAIT, HANDLE, LANGUAGE, REGION, QUESTIONS = range(9)
 
 
-def contribution_of(call: EnrichedCall, partition: int) -> Contribution:
-    """The aggregate-relevant part of an enriched call read from `partition` of the calls topic."""
+def contribution_of(call: EnrichedCall | dict[str, Any], partition: int) -> Contribution:
+    """The aggregate-relevant part of an enriched call read from `partition` of the calls topic.
+
+    `call` is the model or its dict form (what `Enricher.build` returns in the worker).
+    """
+    c = call.model_dump() if isinstance(call, EnrichedCall) else call
+    handle = c["handle_seconds"]
+    disposition = c["disposition"]
     return [
-        call.event_id.hex,
-        int(call.queued_at.timestamp()),
+        c["event_id"].hex,
+        int(c["queued_at"].timestamp()),
         partition,
-        call.disposition.value,
-        round(call.wait_seconds, 3),
-        None if call.handle_seconds is None else round(call.handle_seconds, 3),
-        call.language,
-        call.region,
-        [[q.family, q.question_id, q.language, q.vaccine, list(q.symptoms)] for q in call.questions],
+        getattr(disposition, "value", disposition),
+        round(c["wait_seconds"], 3),
+        None if handle is None else round(handle, 3),
+        c["language"],
+        c["region"],
+        [[q["family"], q["question_id"], q["language"], q["vaccine"], list(q["symptoms"])] for q in c["questions"]],
     ]
