@@ -56,27 +56,27 @@ def test_sigkill_restart_and_resent_events_count_once(tmp_path, make_topic, uniq
 
 def test_two_workers_give_the_same_feed_as_one(tmp_path, make_topic, unique_name, kafka_bootstrap):
     events, _ = simulated(calls=3000, seed=22)
-    runs = []
-    for workers in (1, 2):
-        pl = Pipeline(make_topic, unique_name, kafka_bootstrap)
-        d = tmp_path / f"w{workers}"
-        d.mkdir()
-        try:
-            for _ in range(workers):
+    # both pipelines run at the same time (same code, same classifier), one with 1 worker, one with 2
+    runs = {n: Pipeline(make_topic, unique_name, kafka_bootstrap) for n in (1, 2)}
+    try:
+        for n, pl in runs.items():
+            d = tmp_path / f"w{n}"
+            d.mkdir()
+            for _ in range(n):
                 pl.start_worker(d)
-            # both in the calls group before the calls arrive, so that they really split them
-            pl.wait_for(lambda: pl.group_members(f"{pl.app_id}-calls") == workers, 30, f"{workers} group members")
+        for n, pl in runs.items():
+            # all in the calls group before the calls arrive, so that the two really split them
+            pl.wait_for(lambda pl=pl, n=n: pl.group_members(f"{pl.app_id}-calls") == n, 40, f"{n} group members")
+        for pl in runs.values():
             pl.produce(encoded(events))
-            feed = settled_feed(pl, len(events), 50)
-        finally:
-            codes = pl.stop_all(signal.SIGTERM)
-        assert codes == [0] * workers, pl.log_text()
-        runs.append((pl, feed))
-    (one, feed1), (two, feed2) = runs
+        feeds = {n: settled_feed(pl, len(events), 50) for n, pl in runs.items()}
+    finally:
+        codes = {n: pl.stop_all(signal.SIGTERM) for n, pl in runs.items()}
+    assert codes == {1: [0], 2: [0, 0]}, runs[2].log_text()
     figures = lambda feed: {k: (r.get("calls"), r.get("questions"), r.get("offered"), r.get("answered"),  # noqa: E731
                                 r.get("suppressed"), r["revision"]) for k, r in feed.items()}
-    assert figures(feed1) == figures(feed2)
-    assert day_total(feed2) == len(events)
-    # both workers of the second run enriched calls (the partitions were split)
-    stopped = [re.findall(r"worker.stopped calls=(\d+)", p.read_text()) for p in two.logs]
-    assert all(s and int(s[-1]) > 0 for s in stopped), two.log_text()
+    assert figures(feeds[1]) == figures(feeds[2])
+    assert day_total(feeds[2]) == len(events)
+    # both workers of the second pipeline enriched calls (the partitions were split)
+    stopped = [re.findall(r"worker.stopped calls=(\d+)", p.read_text()) for p in runs[2].logs]
+    assert all(s and int(s[-1]) > 0 for s in stopped), runs[2].log_text()
