@@ -34,7 +34,7 @@ from pathlib import Path
 from schemas.catalog import OTHER, Catalog, load_catalog
 from streams.classify.extract import Extractor, Lexicon
 from streams.text.langid import detect_language
-from streams.text.normalise import is_arabic_letter, normalise, stem, strip_arabic_article
+from streams.text.normalise import arabic_to_latin, is_arabic_letter, normalise, stem, strip_arabic_article
 
 TEMPERATURE = 0.04          # softmax temperature over cosine similarities
 FULL_SIMILARITY = 0.15      # the similarity factor reaches 1 at this share of a typical phrasing's cosine
@@ -45,6 +45,7 @@ IDF_FLOOR = 0.1
 _SCALE = float(1 << 24)
 _INV_SCALE = 1.0 / _SCALE
 _OFFSET = 1 << 40
+TRANSLITERATE = True        # Arabic-script Darija phrasings also train the Arabizi centroids
 PERCEPTRON_WEIGHT = 1.0     # weight of the perceptron's correction relative to the centroids (0: off)
 PERCEPTRON_EPOCHS = 8
 PERCEPTRON_MARGIN = 1.0     # an update also when the right class wins by less than this
@@ -117,6 +118,9 @@ class Classifier:
         for k, by_lang in sources:
             for lang, texts in by_lang.items():
                 docs.setdefault(group_of(lang), []).extend((k, self.features(normalise(t))) for t in texts)
+                if TRANSLITERATE and lang == "ary":  # Darija in Arabic script also teaches Arabizi
+                    docs.setdefault("ary-Latn", []).extend(
+                        (k, self.features(arabic_to_latin(normalise(t)))) for t in texts)
         self._train(docs)
         self._word_cache: dict[str, dict[str, tuple[float, int]]] = {g: {} for g in self._indexes}
         self._unpack = struct.Struct(f"<{len(self.labels)}Q").unpack

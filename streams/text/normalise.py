@@ -133,11 +133,45 @@ def stem(token: str) -> str:
     return token[0] + token[1:].translate(_VOWELS)
 
 
+_TO_LATIN = {
+    "ا": "a", "ب": "b", "ت": "t", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ر": "r", "ز": "z",
+    "س": "s", "ش": "ch", "ص": "s", "ض": "d", "ط": "t", "ع": "a", "غ": "gh", "ف": "f", "ق": "k",
+    "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "و": "u", "ي": "i",
+}
+
+
+def arabic_to_latin(norm: str) -> str:
+    """Normalised Arabic-script text spelt the way Arabizi writers spell it, normalised (same
+    folds: 7 -> h, 3 -> a, 9 -> k): لقاح -> lkah, كيفاش -> kifach. Why: Darija phrasings in Arabic
+    script then also teach the Latin-script centroids. The article is a separate l; final ه is the vowel a (الجلبه -> ljlba);
+    و and ي are w and y at the start of a word."""
+    words = []
+    for w in norm.split():
+        if not is_arabic_letter(w[0]):
+            words.append(w)
+            continue
+        out = []
+        for prefix, latin in (("وال", "w l "), ("فال", "f l "), ("بال", "b l "), ("ال", "l ")):
+            if w.startswith(prefix) and len(w) - len(prefix) >= 2:  # the article is written apart
+                out.append(latin)
+                w = w[len(prefix):]
+                break
+        for i, ch in enumerate(w):
+            if i == 0 and ch in "وي":
+                out.append("w" if ch == "و" else "y")
+            elif ch == "ه" and i == len(w) - 1 and i > 0:
+                out.append("a")
+            else:
+                out.append(_TO_LATIN.get(ch, ""))
+        words.append("".join(out))
+    return normalise(" ".join(words))
+
+
 def is_arabic_letter(ch: str) -> bool:
     return "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f"
 
 
-__all__ = ["normalise", "strip_arabic_article", "stem", "is_arabic_letter"]
+__all__ = ["normalise", "strip_arabic_article", "stem", "arabic_to_latin", "is_arabic_letter"]
 
 if __name__ == "__main__":  # quick manual check: python -m streams.text.normalise "texte"
     for arg in sys.argv[1:]:

@@ -58,3 +58,25 @@ def test_arabic_article():
     assert strip_arabic_article("الجرعه") == "جرعه"
     assert strip_arabic_article("والمركز") == "مركز"
     assert strip_arabic_article("ال") == "ال"
+
+
+def test_stem_meets_inflections_and_free_spelling():
+    from streams.text.normalise import stem
+
+    # Arabic clitics and inflections
+    assert stem(normalise("لقاحي")) == stem(normalise("واللقاح")) == stem(normalise("بلقاحات")) == "لقاح"
+    assert stem(normalise("بالمركز")) == stem(normalise("المركز")) == "مركز"
+    assert stem("لقاح") == "لقاح"  # a short word keeps its first letter
+    # Latin: consonant skeleton (vowels dropped or swapped, Arabizi digits, plural s)
+    assert stem(normalise("ntla9a7")) == stem(normalise("ntl9e7"))
+    assert stem(normalise("kifash")) == stem(normalise("kifach"))
+    assert stem(normalise("vaccins")) == stem(normalise("vaccin"))
+    assert stem(normalise("skhana")) == stem(normalise("s5ana")) == stem(normalise("sokhana"))
+
+
+def test_arabic_to_latin_spells_darija_like_arabizi():
+    from streams.text.normalise import arabic_to_latin
+
+    assert arabic_to_latin(normalise("كيفاش نتسجل")) == normalise("kifach ntsjl")
+    assert arabic_to_latin(normalise("واش الجلبة فابور")) == normalise("wach l jlba fabur")
+    assert arabic_to_latin(normalise("covid 19 و اللقاح")) == "cuvid 19 w l lkah"  # a lone و is the conjunction w
