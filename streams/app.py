@@ -362,7 +362,8 @@ def build_app(settings: Settings, web_port: int | None = None, classifier: Any =
             while True:
                 batches = await consumer.getmany(timeout_ms=500, max_records=20)
                 if state.needs_rebuild:
-                    await rebuild(agg)
+                    async with lock:
+                        await rebuild(agg)
                 if not batches or not state.owns:
                     continue
                 async with lock:
@@ -419,9 +420,9 @@ def build_app(settings: Settings, web_port: int | None = None, classifier: Any =
 
     async def rebuild(agg: Aggregator) -> None:
         """Load the dedup store from its changelog and recompute the windows from it."""
+        state.needs_rebuild = False  # an assignment during the load asks for another rebuild
         records = await store.load()
         n = agg.rebuild()
-        state.needs_rebuild = False
         state.owns = True
         state.idle_flushed = False
         state.last_contribution = time.monotonic()
