@@ -1,22 +1,29 @@
-"""The question classifier: catalog phrasings -> TF-IDF nearest centroid over char n-grams and words.
+"""The question classifier: catalog phrasings -> TF-IDF centroids over char n-grams, words and
+stems, corrected by an averaged perceptron (docs/classifier.md).
 
-Why this method: it learns from the few dozen phrasings per question that the catalog file holds,
-in any language or spelling, in well under a second at start-up; it is deterministic, needs no
-model download, and every decision can be explained by the features that weighed most
-(`explain`). Pure Python (no numpy).
+Why this method: it learns from the phrasings per question that the catalog file holds, in any
+language or spelling, in about a second at start-up; it is deterministic, needs no model
+download, and every decision can be explained by the features that weighed most (`explain`).
+Pure Python (no numpy).
 
 - Features of normalised text: each word, its char 3-4-grams (typos, missing accents, Arabizi
-  spelling variants), word bigrams, and cue keywords from the catalog (each question's
-  `keywords` act as multilingual synonyms: "payer" ~ "gratuit" ~ "flous"; each symptom and
-  "a vaccine name" are cues for the adverse-effect questions).
+  spelling variants), its stem (`normalise.stem`: Arabic clitics dropped, Latin consonant
+  skeleton), word bigrams, and cue keywords from the catalog (each question's `keywords` act as
+  multilingual synonyms: "payer" ~ "gratuit" ~ "flous"; each symptom and "a vaccine name" are
+  cues for the adverse-effect questions).
 - Weights: term count x question-level IDF (a feature seen in many questions' phrasings says
   little) x a weight per feature kind (`KIND_WEIGHTS`).
 - One L2-normalised centroid per class and language group; the caller's language, detected
   first, chooses the group (`PROTOTYPE_LANGUAGES`). Classes are the active questions plus one
-  reject class per off-topic subject of the catalog's `[other]` section.
+  reject class per off-topic subject of the catalog's `[other]` section. Darija phrasings in
+  Arabic script also train the Arabizi group, transliterated (`normalise.arabic_to_latin`).
+- An averaged perceptron over the word-level features (not the char n-grams) learns what
+  separates questions that share vocabulary; its weights are added to the centroid weights, so
+  a class score is still one dot product per feature.
 - Speed: scores are sums over features and most features belong to one word, so each word's
-  contribution to every class is memoised; a question costs one lookup and one vector addition
-  per word, plus its bigrams and multi-word cues. Results are memoised by raw and normalised text.
+  (and each bigram's) contribution to every class is memoised, packed in one integer; a question
+  costs one lookup per word and bigram and one integer sum. Results are memoised by raw and
+  normalised text.
 - Confidence = softmax mass of the winner's family x the cosine relative to a typical
   phrasing's (calibrated on the catalog at start-up); below the threshold the answer is `other`.
 """
@@ -126,6 +133,16 @@ class Classifier:
         self._unpack = struct.Struct(f"<{len(self.labels)}Q").unpack
         self._packed_bytes = 8 * len(self.labels)
         self._packed_zero = _pack([0.0] * len(self.labels))
+        self._packed_features: dict[str, dict[str, int]] = {g: {} for g in self._indexes}  # filled lazily
+        self._bigrams: dict[str, dict[str, tuple[float, int]]] = {}
+        for group, index in self._indexes.items():
+            packed = self._bigrams[group] = {}
+            for f, (w2, post) in index.items():
+                if "_" in f and f[0] not in "!~":
+                    scores = [0.0] * len(self.labels)
+                    for k, w in post:
+                        scores[k] = w
+                    packed[f] = (w2, _pack(scores))
         # Calibrate the similarity factor of the confidence on the catalog itself: the cosine of a
         # typical phrasing with its own class, so the scale follows the catalog as it grows.
         own = []
@@ -206,31 +223,35 @@ class Classifier:
 
     # --- scoring ------------------------------------------------------------------------------
     def _unit_entry(self, unit: str, group: str) -> tuple[float, int]:
-        """(squared weight, packed per-class score) of one word with its n-grams, stem and cues, or
-        of one word bigram ("_" is never inside a word), memoised."""
+        """(squared weight, packed per-class score) of one word with its n-grams, stem and cues,
+        memoised."""
         memo = self._word_cache[group]
         entry = memo.get(unit)
         if entry is not None:
             return entry
-        index = self._indexes[group]
-        if "_" in unit and unit not in index:  # most bigrams of a new question: no score, one lookup
-            entry = (self._unseen["_"], self._packed_zero)
-            if len(memo) >= WORD_CACHE_SIZE:
-                memo.clear()
-            memo[unit] = entry
-            return entry
-        scores = [0.0] * len(self.labels)
+        get = self._indexes[group].get
+        packed = self._packed_features[group]
+        unseen = self._unseen.get  # a word's features: the first character is the kind, or "c"
+        unseen_gram = self._unseen["c"]
         q2 = 0.0
-        feats = Counter([unit] if "_" in unit else self.word_features(unit))
-        for f, n in feats.items():
-            post = index.get(f)
+        total = count = 0
+        for f, n in Counter(self.word_features(unit)).items():
+            post = get(f)
             if post is None:
-                q2 += n * n * self._unseen[_kind(f)]
+                q2 += n * n * unseen(f[0], unseen_gram)
                 continue
             q2 += n * n * post[0]
-            for k, w in post[1]:
-                scores[k] += n * w
-        entry = (q2, _pack(scores) if any(scores) else self._packed_zero)
+            if post[1]:
+                p = packed.get(f)
+                if p is None:
+                    scores = [0.0] * len(self.labels)
+                    for k, w in post[1]:
+                        scores[k] = w
+                    p = packed[f] = _pack(scores)
+                total += n * p
+                count += n
+        # Each packed feature carries one offset per field; the word's entry keeps exactly one.
+        entry = (q2, total - (count - 1) * self._packed_zero if count else self._packed_zero)
         if len(memo) >= WORD_CACHE_SIZE:
             memo.clear()
         memo[unit] = entry
@@ -239,14 +260,18 @@ class Classifier:
     def _similarities(self, norm: str, group: str) -> tuple[list[float], float]:
         """(per-class dot products with the group's centroids, query norm).
 
-        Each memoised word or bigram carries its per-class scores packed in one integer (fixed
+        Each memoised word and each known bigram carries its per-class scores packed in one integer (fixed
         point, 64 bits per class, offset so that every field stays positive): a question's scores
         are one integer sum, unpacked once, instead of one float addition per word and class."""
         words = norm.split()
-        units = words + list(map("_".join, zip(words, words[1:])))  # the same strings as _units' bigrams
         memo = self._word_cache[group]
-        entries = [memo.get(u) or self._unit_entry(u, group) for u in units]
-        q2 = sum([e[0] for e in entries])
+        entries = [memo.get(w) or self._unit_entry(w, group) for w in words]
+        # Bigrams (the same strings as _units' bigrams): packed at build time; most are unseen.
+        bigrams = list(map(self._bigrams[group].get, map("_".join, zip(words, words[1:]))))
+        unseen_bigrams = bigrams.count(None)
+        if unseen_bigrams < len(bigrams):
+            entries += [e for e in bigrams if e is not None]
+        q2 = sum([e[0] for e in entries]) + unseen_bigrams * self._unseen["_"]
         base = len(entries) * _OFFSET
         raw = self._unpack(sum([e[1] for e in entries]).to_bytes(self._packed_bytes, "little"))
         scores = [(r - base) * _INV_SCALE for r in raw]
