@@ -20,7 +20,7 @@ from typing import Any
 
 from hotline.errors import HotlineError
 from hotline.log import get_logger
-from hotline.processes import Component
+from hotline.processes import Component, peak_rss_kib
 
 log = get_logger("bench.e2e")
 
@@ -54,19 +54,6 @@ class Usage:
 
     def cores(self, seconds: float) -> float | None:
         return None if self.cpu_s is None or seconds <= 0 else self.cpu_s / seconds
-
-
-def vm_hwm_kib(pid: int | None) -> int | None:
-    """Peak resident memory of a live process (VmHWM in /proc/<pid>/status)."""
-    if pid is None:
-        return None
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
 
 
 def service_pids(settings: Any) -> dict[str, int]:
@@ -115,7 +102,7 @@ class Pipeline:
         out = {}
         pids = self.pids()
         for name, cpu in self.cpu().items():
-            out[name] = Usage(vm_hwm_kib(pids.get(name)), None if cpu is None else cpu - self._cpu0.get(name, 0.0))
+            out[name] = Usage(peak_rss_kib(pids.get(name)), None if cpu is None else cpu - self._cpu0.get(name, 0.0))
         return out
 
     def check(self) -> None:

@@ -63,15 +63,7 @@ class Component:
 
     def peak_rss_kib(self) -> int | None:
         """High-water mark of resident memory (VmHWM) while the process is alive."""
-        if not self.running():
-            return None
-        try:
-            for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-        except OSError:
-            return None
-        return None
+        return peak_rss_kib(self.pid) if self.running() else None
 
     def stop(self, timeout: float = 20.0) -> int | None:
         """SIGTERM, wait, then SIGKILL: the component flushes and commits on SIGTERM."""
@@ -95,6 +87,19 @@ class Component:
             self.proc.kill()
             self.proc.wait()
             log.info("component.killed", name=self.name)
+
+
+def peak_rss_kib(pid: int | None) -> int | None:
+    """Peak resident memory of a live process (VmHWM in /proc/<pid>/status), in KiB."""
+    if pid is None:
+        return None
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
 
 
 def wait_until(
