@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         ]
 
         log.info("demo.step", step="4/6 simulate and produce", calls_per_day=args.calls, agents=args.agents, days=args.days, seed=args.seed)
-        event_ids, days = _produce(args, settings)
+        event_ids, days, per_day = _produce(args, settings)
 
         log.info("demo.step", step="5/6 wait for ClickHouse", calls=len(event_ids))
         _wait_for_clickhouse(settings, event_ids, args.timeout, components)
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
             c.stop()
         components = []
         figures = [json.loads(p.json.read_text()) for p in reports]
-        print(_summary(figures, reports, settings))
+        print(_summary(figures, reports, per_day, settings))
         if args.down:
             services.down(settings)
         return 0
@@ -111,7 +111,7 @@ def _migrate(settings: Any) -> None:
     log.info("demo.migrated", applied=len(applied))
 
 
-def _produce(args: argparse.Namespace, settings: Any) -> tuple[list[uuid.UUID], list[date]]:
+def _produce(args: argparse.Namespace, settings: Any) -> tuple[list[uuid.UUID], list[date], dict[str, int]]:
     from zoneinfo import ZoneInfo
 
     from hotline.errors import HotlineError
@@ -120,19 +120,20 @@ def _produce(args: argparse.Namespace, settings: Any) -> tuple[list[uuid.UUID], 
 
     tz = ZoneInfo(settings.timezone)
     event_ids: list[uuid.UUID] = []
-    days: set[date] = set()
+    per_day: dict[str, int] = {}
     progress = Progress(log, "demo.produce")
     with EventProducer(settings) as producer:
         for event in simulate(args.days, args.calls, args.agents, args.seed, start=args.start):
             producer.send(event)
             event_ids.append(event.event_id)
-            days.add(event.call.queued_at.astimezone(tz).date())
+            day = event.call.queued_at.astimezone(tz).date().isoformat()
+            per_day[day] = per_day.get(day, 0) + 1
             progress.add()
         report = producer.flush()
     progress.done()
     if not report.ok:
         raise HotlineError(f"Kafka did not acknowledge every call: {report}")
-    return event_ids, sorted(days)
+    return event_ids, [date.fromisoformat(d) for d in sorted(per_day)], per_day
 
 
 def _count_present(client: Any, database: str, event_ids: list[uuid.UUID]) -> int:
@@ -196,10 +197,14 @@ def _wait_for_feed(settings: Any, days: list[date], components: list[Any], timeo
         cli.disconnect()
 
 
-def _summary(figures: list[dict[str, Any]], reports: list[Any], settings: Any) -> str:
+def _summary(figures: list[dict[str, Any]], reports: list[Any], per_day: dict[str, int], settings: Any) -> str:
     lines = []
     for f, paths in zip(figures, reports):
         s = f["summary"]
+        mine = per_day.get(f["report"]["date"], 0)
+        if s["calls"] != mine:
+            lines += ["", f"Note: ClickHouse holds {s['calls']} calls for {f['report']['date']}; this run sent {mine}. "
+                      "The others come from earlier runs with other parameters (re-runs of the same ones are never counted twice)."]
         pct = lambda v: "-" if v is None else f"{100 * v:.1f}%"  # noqa: E731
         sec = lambda v: "-" if v is None else f"{v:.0f} s"  # noqa: E731
         lines += [

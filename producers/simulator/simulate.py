@@ -14,6 +14,7 @@ the pipeline it feeds; the tests validate every generated event with
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -169,7 +170,11 @@ def simulate_labelled(days: int, calls_per_day: float, agents: int, seed: int, s
         vaccines = Weighted(mix.vaccine_weights(kind, strength))
         rt = random.Random(stem + ":text")
         pii_draw = random.Random(stem + ":pii").random
-        day_tag = day.strftime("%Y%m%d")
+        # The ids name everything the day's calls depend on, so a re-run of the same scenario
+        # re-sends the same event ids (counted once downstream) while another scenario of the
+        # same seed and day (other volume, staffing, announcement) is other calls, not a re-send.
+        scenario = hashlib.sha256(f"{calls_per_day}:{agents}:{kind}:{strength}:{pii_share}".encode()).hexdigest()[:6]
+        day_tag = f"{scenario}-{day.strftime('%Y%m%d')}"
 
         for i, (t, outcome) in enumerate(zip(times, outcomes)):
             caller = callers[i]

@@ -225,3 +225,14 @@ def test_cli_rejects_bad_arguments_with_one_line(tmp_path, capsys, test_mode, ar
     status = main(["simulate", "--out", str(tmp_path / "x.jsonl"), *args])
     assert status == 1
     assert message in capsys.readouterr().err
+
+
+def test_event_ids_name_the_scenario() -> None:
+    """A re-run re-sends the same ids; another volume or staffing of the same day is other calls."""
+    def ids(calls: int, agents: int) -> set:
+        return {e.event_id for e in simulate(1, calls, agents, seed=3, caller_key=KEY)}
+
+    base = ids(300, 4)
+    assert ids(300, 4) == base
+    assert not base & ids(600, 4)
+    assert not base & ids(300, 2)
