@@ -72,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
 
         log.info("demo.step", step="5/6 wait for ClickHouse", calls=len(event_ids))
         _wait_for_clickhouse(settings, event_ids, args.timeout, components)
+        _wait_for_drain(settings, args.timeout, components)
+        _wait_for_clickhouse(settings, event_ids, args.timeout, components)  # still exactly once
         _wait_for_feed(settings, days, components)
 
         log.info("demo.step", step="6/6 ministry report")
@@ -170,6 +172,33 @@ def _wait_for_clickhouse(settings: Any, event_ids: list[uuid.UUID], timeout: flo
     if seen["n"] != want:
         raise HotlineError(f"ClickHouse holds {seen['n']} rows for {want} calls: calls are counted twice")
     log.info("demo.clickhouse.complete", calls=want)
+
+
+def _lag(settings: Any, group: str, topics: list[str]) -> int:
+    """Records of `topics` not yet committed by consumer group `group` (read without joining it)."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap.split(","), group_id=group,
+                             enable_auto_commit=False, client_id="hotline-demo")
+    try:
+        parts = [TopicPartition(t, p) for t in topics for p in (consumer.partitions_for_topic(t) or ())]
+        ends = consumer.end_offsets(parts)
+        return sum(end - (consumer.committed(tp) or 0) for tp, end in ends.items())
+    finally:
+        consumer.close(autocommit=False)
+
+
+def _wait_for_drain(settings: Any, timeout: float, components: list[Any]) -> None:
+    """A re-run re-sends calls that are already stored: wait until the worker and then the sink
+    have consumed everything, so that the exact count after it proves nothing was counted twice."""
+    from hotline.processes import wait_until
+
+    worker = (f"{settings.worker_id}-calls", [settings.topic_calls])
+    sink = (settings.sink_group, [settings.topic_enriched])
+    for group, topics in (worker, sink):
+        wait_until(lambda: _lag(settings, group, topics) == 0, timeout, f"consumer group {group} to catch up",
+                   tuple(components), interval=1.0)
+    log.info("demo.drained", groups=[worker[0], sink[0]])
 
 
 def _wait_for_feed(settings: Any, days: list[date], components: list[Any], timeout: float = 120.0) -> None:
