@@ -278,6 +278,8 @@ class Sink:
         self.totals: dict[str, int] = {"records": 0, "duplicates": 0, "dead": 0, "skipped": 0, "batches": 0}
         self.table_rows: dict[str, int] = {}
         self._positions: dict[Any, int] = {}
+        self._broker_errors = 0  # consecutive Kafka errors of `poll` (backoff)
+        self._uncommitted: dict[Any, int] = {}  # offsets written to ClickHouse, commit not yet accepted
         self._parsers: dict[str, Callable[[Any], None]] = {
             settings.topic_enriched: self._add_call,
             settings.topic_feed: self._add_feed,
@@ -366,14 +368,22 @@ class Sink:
             self.sleep(min(0.2, max(0.0, end - time.monotonic())))
 
     def _commit(self, batch: Batch) -> None:
+        self._uncommitted.update(batch.offsets)
+        self._commit_pending()
+
+    def _commit_pending(self) -> None:
+        """Commit what was written; a failed commit (rebalance, broker restart) is retried on
+        the next turn of the loop, so an idle sink does not stay behind its own writes."""
         from kafka.structs import OffsetAndMetadata
 
-        if not batch.offsets:
+        if not self._uncommitted:
             return
         try:
-            self.consumer.commit({tp: OffsetAndMetadata(off, "", -1) for tp, off in batch.offsets.items()})
+            self.consumer.commit({tp: OffsetAndMetadata(off, "", -1) for tp, off in self._uncommitted.items()})
         except Exception as exc:  # noqa: BLE001 - any commit failure is safe: the rows are in, a replay is skipped
-            log.warning("sink.commit_failed", error=_short(exc), effect="these records will be read again and skipped")
+            log.warning("sink.commit_failed", error=_short(exc), effect="retried; if the sink stops first, these records are read again and skipped")
+        else:
+            self._uncommitted.clear()
 
     # --- loop ----------------------------------------------------------------------------
 
@@ -391,7 +401,7 @@ class Sink:
             polled = {}
             if not self.stopping and len(batch) < self.batch_rows:
                 was_empty = not len(batch)
-                polled = self.consumer.poll(timeout_ms=200, max_records=self.batch_rows - len(batch))
+                polled = self._poll(self.batch_rows - len(batch))
                 for tp, msgs in polled.items():
                     for msg in msgs:
                         self._add(batch, msg)
@@ -412,6 +422,8 @@ class Sink:
                 self.totals["dead"] += len(batch.dead)
                 self.totals["batches"] += 1
                 batch = Batch()
+            if not len(batch) and self._uncommitted:
+                self._commit_pending()
             if now - last_progress >= self.progress_every:
                 self._progress(now - last_progress, self.totals["records"] - done_at_last, now - start)
                 done_at_last, last_progress = self.totals["records"], now
@@ -424,6 +436,22 @@ class Sink:
                 break
         log.info("sink.done", seconds=round(time.monotonic() - start, 1), **self.totals, **self.table_rows)
         return {**self.totals, **{f"rows_{k}": v for k, v in self.table_rows.items()}}
+
+    def _poll(self, max_records: int) -> dict[Any, list[Any]]:
+        """kafka-python 3 raises connection errors out of `poll` while the broker restarts: wait
+        and poll again (the batch in hand is kept; nothing is committed meanwhile)."""
+        from kafka.errors import KafkaError
+
+        try:
+            polled = self.consumer.poll(timeout_ms=200, max_records=max_records)
+        except KafkaError as exc:
+            self._broker_errors += 1
+            delay = min(0.5 * 2 ** min(self._broker_errors, 4), 5.0)
+            log.warning("sink.kafka_error", error=_short(exc), retry_in_s=delay, attempt=self._broker_errors)
+            time.sleep(delay)
+            return {}
+        self._broker_errors = 0
+        return polled
 
     def _has_assignment(self) -> bool:
         assignment = getattr(self.consumer, "assignment", None)
@@ -499,6 +527,12 @@ def _consumer(settings: Settings) -> Any:
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         max_poll_records=min(10_000, max(1, settings.sink_batch_rows)),
+        metadata_max_age_ms=15_000,
     )
+    # A topic created just before the sink starts may not be in the first metadata yet; the
+    # group would then assign it nothing until the next refresh (5 min by default).
+    deadline = time.monotonic() + 30
+    while any(consumer.partitions_for_topic(t) is None for t in topics) and time.monotonic() < deadline:
+        time.sleep(0.5)
     consumer.subscribe(topics)
     return consumer

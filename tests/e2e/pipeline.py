@@ -77,11 +77,23 @@ def wait_for_calls(pipeline: Pipeline, n: int, timeout: float = 240.0) -> None:
 
 
 def wait_for_feed_days(pipeline: Pipeline, days: int, timeout: float = 120.0) -> None:
-    sql = "SELECT count(DISTINCT local_date) FROM {db}.ministry_feed WHERE window = 'day' AND dimension = 'total'"
-    wait_until(lambda: int(query(pipeline.ns, sql)[0][0]) >= days, timeout, "day windows on the feed", pipeline.components())
+    """Until the feed's day totals equal the calls ClickHouse holds for each of `days` days.
+
+    The last windows of a replay are published when the worker's input goes idle, and are
+    re-published (higher revision) when calls arrive after that, e.g. after a restart: only the
+    totals agreeing says the last revision has landed."""
+    feed = ("SELECT toString(local_date), calls FROM {db}.ministry_feed_current "
+            "WHERE window = 'day' AND dimension = 'total'")
+    table = "SELECT toString(local_date), count() FROM {db}.calls GROUP BY local_date"
+
+    def complete() -> bool:
+        totals = dict(query(pipeline.ns, feed))
+        return len(totals) >= days and totals == dict(query(pipeline.ns, table))
+
+    wait_until(complete, timeout, "the feed's day totals to match ClickHouse", pipeline.components())
 
 
-def settle(pipeline: Pipeline, seconds: float = 4.0, timeout: float = 120.0) -> None:
+def settle(pipeline: Pipeline, seconds: float = 6.0, timeout: float = 120.0) -> None:
     """Wait until no table has changed for `seconds` (late revisions, alerts)."""
     sql = ("SELECT (SELECT count() FROM {db}.calls), (SELECT count() FROM {db}.questions), "
            "(SELECT count() FROM {db}.ministry_feed), (SELECT count() FROM {db}.service_figures), "
