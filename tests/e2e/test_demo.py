@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.slow]
 def _demo(ns: Namespace, out: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **ns.env, "HOTLINE_MODE": "demo", "HOTLINE_WORKER_IDLE_FLUSH_SECONDS": "2"}
     return subprocess.run([sys.executable, "-m", "hotline", "demo", "--calls", "400", "--agents", "4", "--seed", "11",
-                           "--out", str(out)], env=env, capture_output=True, text=True, timeout=300)
+                           "--out", str(out), "--timeout", "150"], env=env, capture_output=True, text=True, timeout=300)
 
 
 def test_demo_runs_end_to_end_and_a_second_run_counts_nothing_twice(services_up: None, tmp_path: Path) -> None:
