@@ -38,6 +38,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def _interrupt(*_: Any) -> None:
+    """SIGTERM (e.g. from a supervisor) stops the demo the way Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
 def run(args: argparse.Namespace) -> int:
     # The demo hashes simulated caller numbers with the built-in development key unless a key is set.
     os.environ.setdefault("HOTLINE_MODE", "demo")
@@ -49,8 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from hotline.processes import Component
     from infra import services
 
-    # SIGTERM (e.g. from a supervisor) stops the demo like Ctrl-C does.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _interrupt)
     started_infra = False
     components: list[Component] = []
     try:
