@@ -21,6 +21,21 @@ from hotline.log import get_logger
 log = get_logger(__name__)
 
 
+try:  # loaded here, in the parent: the child may only make the call (no imports, no locks)
+    import ctypes
+
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):  # not Linux
+    _prctl = None
+
+
+def _term_with_parent() -> None:
+    """In the child: get SIGTERM (a clean stop) if the parent dies, even by SIGKILL, so that
+    a killed demo or test never leaves a worker or sink behind (Linux PR_SET_PDEATHSIG)."""
+    if _prctl is not None:
+        _prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
 class Component:
     """One `hotline <subcommand>` child process with its log file."""
 
@@ -38,6 +53,7 @@ class Component:
             [sys.executable, "-m", "hotline", *self.args],
             stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self.env,
             start_new_session=True,  # Ctrl-C in the terminal reaches us, and we stop it in order
+            preexec_fn=_term_with_parent,
         )
         out.close()
         log.info("component.started", name=self.name, pid=self.proc.pid, log=str(self.log_path))

@@ -43,3 +43,39 @@ def test_component_stop_and_kill(tmp_path: Path) -> None:
     c.proc.wait(30)
     assert c.stop() == 0
     assert "HOTLINE_STATE_DIR=" in (tmp_path / "c.log").read_text()
+
+
+def test_a_component_stops_when_its_parent_is_killed(tmp_path: Path) -> None:
+    """A SIGKILLed demo or test must not leave a worker or sink running (PR_SET_PDEATHSIG)."""
+    import os
+    import signal
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    parent_code = (
+        "import sys, time; from pathlib import Path; from hotline.processes import Component;"
+        f"c = Component('ingest', ['ingest', '--host', '127.0.0.1', '--port', '{port}'], Path(sys.argv[1])).start();"
+        "print(c.pid, flush=True); time.sleep(120)"
+    )
+    env = {**os.environ, "HOTLINE_MODE": "test", "HOTLINE_KAFKA_BOOTSTRAP": "127.0.0.1:1"}
+    parent = subprocess.Popen([sys.executable, "-c", parent_code, str(tmp_path / "child.log")], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    os.kill(child, 0)  # alive while the parent lives
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 5  # ingest itself gives up on an absent broker after ~10 s
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        if open(f"/proc/{child}/stat").read().split(") ")[1][0] == "Z":
+            break  # exited, waiting for init to reap it
+        time.sleep(0.2)
+    else:
+        os.kill(child, signal.SIGKILL)
+        raise AssertionError("the child outlived its killed parent")
