@@ -1,10 +1,9 @@
-"""The question classifier: catalog phrasings -> TF-IDF centroids over char n-grams, words and
-stems, corrected by an averaged perceptron (docs/classifier.md).
+"""The question classifier: catalog phrasings -> a linear SVM per language group over TF-IDF features
+of words, char n-grams, stems and cue keywords (docs/classifier.md).
 
 Why this method: it learns from the phrasings per question that the catalog file holds, in any
-language or spelling, in about a second at start-up; it is deterministic, needs no model
-download, and every decision can be explained by the features that weighed most (`explain`).
-Pure Python (no numpy).
+language or spelling, in a few seconds at start-up; it is deterministic, needs no model download,
+and every decision can be explained by the features that weighed most (`explain`).
 
 - Features of normalised text: each word, its char 3-4-grams (typos, missing accents, Arabizi
   spelling variants), its stem (`normalise.stem`: Arabic clitics dropped, Latin consonant
@@ -12,20 +11,19 @@ Pure Python (no numpy).
   multilingual synonyms: "payer" ~ "gratuit" ~ "flous"; each symptom and "a vaccine name" are
   cues for the adverse-effect questions).
 - Weights: term count x question-level IDF (a feature seen in many questions' phrasings says
-  little) x a weight per feature kind (`KIND_WEIGHTS`).
-- One L2-normalised centroid per class and language group; the caller's language, detected
-  first, chooses the group (`PROTOTYPE_LANGUAGES`). Classes are the active questions plus one
-  reject class per off-topic subject of the catalog's `[other]` section. Darija phrasings in
-  Arabic script also train the Arabizi group, transliterated (`normalise.arabic_to_latin`).
-- An averaged perceptron over the word-level features (not the char n-grams) learns what
-  separates questions that share vocabulary; its weights are added to the centroid weights, so
-  a class score is still one dot product per feature.
-- Speed: scores are sums over features and most features belong to one word, so each word's
+  little) x a weight per feature kind (`KIND_WEIGHTS`), L2-normalised.
+- One linear SVM (scikit-learn's liblinear, one-vs-rest, no intercept) per language group; the
+  caller's language, detected first, chooses the group (`PROTOTYPE_LANGUAGES`). Classes are the
+  active questions plus one reject class per off-topic subject of the catalog's `[other]`
+  section. Darija phrasings in Arabic script also train the Arabizi group, transliterated
+  (`normalise.arabic_to_latin`). scikit-learn is used at build time only: its weights are copied
+  into plain dictionaries, and scoring is pure Python.
+- Speed: a class score is a dot product and most features belong to one word, so each word's
   (and each bigram's) contribution to every class is memoised, packed in one integer; a question
   costs one lookup per word and bigram and one integer sum. Results are memoised by raw and
   normalised text.
-- Confidence = softmax mass of the winner's family x the cosine relative to a typical
-  phrasing's (calibrated on the catalog at start-up); below the threshold the answer is `other`.
+- Confidence = softmax mass of the winner's family over the SVM scores; below the threshold, or
+  with no known feature at all, the answer is `other`.
 """
 
 from __future__ import annotations
@@ -43,8 +41,7 @@ from streams.classify.extract import Extractor, Lexicon
 from streams.text.langid import detect_language
 from streams.text.normalise import arabic_to_latin, is_arabic_letter, normalise, stem, strip_arabic_article
 
-TEMPERATURE = 0.04          # softmax temperature over cosine similarities
-FULL_SIMILARITY = 0.15      # the similarity factor reaches 1 at this share of a typical phrasing's cosine
+TEMPERATURE = 0.1           # softmax temperature over the SVM scores (the confidence)
 CACHE_SIZE = 50_000         # results memoised by raw text and by normalised text (0: no cache)
 WORD_CACHE_SIZE = 200_000   # per-word score vectors (the vocabulary of callers is Zipfian)
 IDF_FLOOR = 0.1
@@ -52,11 +49,10 @@ IDF_FLOOR = 0.1
 _SCALE = float(1 << 24)
 _INV_SCALE = 1.0 / _SCALE
 _OFFSET = 1 << 40
-TRANSLITERATE = True        # Arabic-script Darija phrasings also train the Arabizi centroids
-PERCEPTRON_WEIGHT = 1.0     # weight of the perceptron's correction relative to the centroids (0: off)
-PERCEPTRON_EPOCHS = 8
-PERCEPTRON_MARGIN = 1.0     # an update also when the right class wins by less than this
-# Languages that share the centroids of a related one: Amazigh and English have few phrasings
+TRANSLITERATE = True        # Arabic-script Darija phrasings also train the Arabizi group
+SVM_C = 1.0                 # liblinear's regularisation (chosen by 5-fold CV on the catalog: 0.3, 1, 3)
+CLASS_WEIGHT = "balanced"
+# Languages that share the model of a related one: Amazigh and English have few phrasings
 # (same script and many loanwords as Arabizi Darija / French); standard Arabic and Darija share the
 # script and much vocabulary, and telling them apart is the least reliable call of the language id.
 PROTOTYPE_LANGUAGES = {"ber": "ary-Latn", "en": "fr", "ar": "ary"}
@@ -143,15 +139,6 @@ class Classifier:
                     for k, w in post:
                         scores[k] = w
                     packed[f] = (w2, _pack(scores))
-        # Calibrate the similarity factor of the confidence on the catalog itself: the cosine of a
-        # typical phrasing with its own class, so the scale follows the catalog as it grows.
-        own = []
-        for k, q in enumerate(catalog.active()):
-            for lang, t in q.all_phrasings()[::3]:
-                scores, qn = self._similarities(normalise(t), self._group(lang))
-                own.append(scores[k] / qn)
-        own.sort()
-        self.full_similarity = FULL_SIMILARITY * own[len(own) // 2] if own else 0.1
 
     # --- features -----------------------------------------------------------------------------
     def _units(self, norm: str) -> tuple[list[str], list[str]]:
@@ -186,35 +173,17 @@ class Classifier:
                for f, ks in classes_with.items()}
         top_idf = max(idf.values()) / max(KIND_WEIGHTS.values())
         self._unseen = {kind: (top_idf * weight) ** 2 for kind, weight in KIND_WEIGHTS.items()}
-        # One centroid per class and language group: French, Darija and Arabic phrasings of a
-        # question share few features, and a centroid per language keeps each one sharp. A
-        # question is scored against the centroids of the caller's language only.
+        # One model per language group: French, Darija and Arabic phrasings of a question share
+        # few features, and a model per group keeps each one sharp. A question is scored with the
+        # model of the caller's language only.
         self._indexes: dict[str, dict[str, tuple[float, tuple]]] = {}
         for group, group_docs in docs.items():
-            centroids: list[dict[str, float]] = [{} for _ in range(n_classes)]
             vectors: list[tuple[int, dict[str, float]]] = []
             for k, feats in group_docs:
                 vec = Counter(feats)
                 norm = math.sqrt(sum((n * idf[f]) ** 2 for f, n in vec.items())) or 1.0
-                x = {f: n * idf[f] / norm for f, n in vec.items()}
-                vectors.append((k, x))
-                c = centroids[k]
-                for f, w in x.items():
-                    c[f] = c.get(f, 0.0) + w
-            centroids = [_unit(c) for c in centroids]
-            # A discriminative correction on top of the centroids: an averaged perceptron over the
-            # word-level features (words, stems, bigrams, cues) learns what separates questions
-            # that share vocabulary ("dose" in second_dose and in adverse effects). Its weights
-            # are added to the centroid weights, so scoring costs the same.
-            if PERCEPTRON_WEIGHT:
-                for f, ws in _perceptron(vectors, n_classes).items():
-                    c_f = [centroids[k].get(f, 0.0) for k in range(n_classes)]
-                    for k, w in ws.items():
-                        c_f[k] += PERCEPTRON_WEIGHT * w
-                    for k in range(n_classes):
-                        if c_f[k]:
-                            centroids[k][f] = c_f[k]
-            self._indexes[group] = _inverted(centroids, idf)
+                vectors.append((k, {f: n * idf[f] / norm for f, n in vec.items()}))
+            self._indexes[group] = _inverted(_linear_svm(vectors, n_classes), idf)
         self._default_group = max(docs, key=lambda g: len(docs[g]))
 
     def _group(self, language: str) -> str:
@@ -258,7 +227,7 @@ class Classifier:
         return entry
 
     def _similarities(self, norm: str, group: str) -> tuple[list[float], float]:
-        """(per-class dot products with the group's centroids, query norm).
+        """(per-class dot products with the group's model weights, query norm).
 
         Each memoised word and each known bigram carries its per-class scores packed in one integer (fixed
         point, 64 bits per class, offset so that every field stays positive): a question's scores
@@ -294,15 +263,15 @@ class Classifier:
         scores, qn = self._similarities(norm, group)
         top = max(scores)
         best = scores.index(top)
-        if top <= 0.0:
+        if top == min(scores):  # no feature of the text is known (or all classes tie)
             return self.n_questions, 0.0
-        # Confidence = how sure the family is (softmax mass of the winner's family; two close
-        # questions of one family do not make the family doubtful) x how close the text is to
-        # the catalog at all (cosine relative to a typical phrasing's, saturating at 1).
+        # Confidence = how sure the family is: the softmax mass of the winner's family (two close
+        # questions of one family do not make the family doubtful). Dividing by the query norm
+        # counts unknown features against the text, as in a cosine.
         scale = 1.0 / (qn * TEMPERATURE)
         exps = list(map(math.exp, [(s - top) * scale for s in scores]))
         same = sum(compress(exps, self._family_mask[self.families[best]]))
-        confidence = min(1.0, top / qn / self.full_similarity) * same / sum(exps)
+        confidence = same / sum(exps)
         return best, confidence
 
     def classify(self, text: str) -> Classification:
@@ -367,7 +336,7 @@ class Classifier:
         return {
             "text": text,
             "normalised": norm,
-            "centroids": group,
+            "group": group,
             "result": self.classify(text).as_dict(),
             "candidates": [(self.labels[k], round(scores[k] / qn, 4)) for k in ranked[:3]],
             "features": [(f, round(w, 4)) for f, w in contrib.most_common(top)],
@@ -380,48 +349,31 @@ def _pack(scores: list[float]) -> int:
     return int.from_bytes(struct.pack(f"<{len(scores)}Q", *[round(v * _SCALE) + _OFFSET for v in scores]), "little")
 
 
-def _perceptron(vectors: list[tuple[int, dict[str, float]]], n_classes: int) -> dict[str, dict[int, float]]:
-    """Averaged multi-class perceptron over the word-level features (char n-grams left to the
-    centroids: they are most of the features and would make training slow), fixed order and
-    epochs so the result is deterministic. Returns feature -> {class: weight}."""
-    data = [(k, [(f, w) for f, w in x.items() if _kind(f) != "c"]) for k, x in vectors]
-    order = sorted(range(len(data)), key=lambda i: (i * 7919) % len(data))  # a fixed shuffle
-    weights: dict[str, dict[int, float]] = {}
-    totals: dict[str, dict[int, float]] = {}   # sum over time of the weights (the averaging)
-    stamps: dict[tuple[str, int], int] = {}
-    step = 0
-    for _ in range(PERCEPTRON_EPOCHS):
-        for i in order:
-            step += 1
-            y, x = data[i]
-            scores = [0.0] * n_classes
-            for f, v in x:
-                for k, w in weights.get(f, {}).items():
-                    scores[k] += v * w
-            scores[y] -= PERCEPTRON_MARGIN
-            pred = max(range(n_classes), key=scores.__getitem__)
-            if pred == y:
-                continue
-            for f, v in x:
-                wf = weights.setdefault(f, {})
-                tf = totals.setdefault(f, {})
-                for k, d in ((y, v), (pred, -v)):
-                    last = stamps.get((f, k), 0)
-                    tf[k] = tf.get(k, 0.0) + wf.get(k, 0.0) * (step - last)
-                    stamps[f, k] = step
-                    wf[k] = wf.get(k, 0.0) + d
-    averaged: dict[str, dict[int, float]] = {}
-    for f, wf in weights.items():
-        tf = totals[f]
-        avg = {k: (tf.get(k, 0.0) + w * (step - stamps.get((f, k), 0))) / step for k, w in wf.items()}
-        avg = {k: w for k, w in avg.items() if abs(w) > 1e-6}
-        if avg:
-            averaged[f] = avg
-    return averaged
+def _linear_svm(vectors: list[tuple[int, dict[str, float]]], n_classes: int) -> list[dict[str, float]]:
+    """Per-class weights of a linear SVM (one-vs-rest, no intercept, so a class score stays one dot
+    product with the query vector)."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.svm import LinearSVC
+
+    dv = DictVectorizer()
+    X = dv.fit_transform([x for _, x in vectors])
+    X.indices, X.indptr = X.indices.astype("int32"), X.indptr.astype("int32")  # liblinear wants 32-bit
+    y = [k for k, _ in vectors]
+    names = dv.get_feature_names_out()
+    out: list[dict[str, float]] = [{} for _ in range(n_classes)]
+    if len(set(y)) == 1:  # a group that knows a single class: every known feature is evidence for it
+        out[y[0]] = {str(f): 1.0 for f in names}
+        return out
+    # random_state: liblinear shuffles its coordinates; fixed, the build is deterministic.
+    model = LinearSVC(C=SVM_C, fit_intercept=False, random_state=0, max_iter=5000, class_weight=CLASS_WEIGHT).fit(X, y)
+    coef = model.coef_ if len(model.classes_) > 2 else [-model.coef_[0], model.coef_[0]]
+    for row, k in zip(coef, model.classes_):
+        out[int(k)] = {str(names[j]): float(row[j]) for j in row.nonzero()[0]}
+    return out
 
 
 def group_of(language: str) -> str:
-    """The centroid group of a language (itself unless it borrows a related language's)."""
+    """The model group of a language (itself unless it borrows a related language's)."""
     return PROTOTYPE_LANGUAGES.get(language, language)
 
 
@@ -435,15 +387,11 @@ def _kind_weight(feature: str) -> float:
     return KIND_WEIGHTS[_kind(feature)]
 
 
-def _unit(vec: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
-    return {f: w / norm for f, w in vec.items() if w != 0}
-
-
-def _inverted(centroids: list[dict[str, float]], idf: dict[str, float]) -> dict[str, tuple[float, tuple]]:
-    """feature -> (idf², ((class, idf·centroid weight), ...)): one lookup per query feature."""
+def _inverted(weights: list[dict[str, float]], idf: dict[str, float]) -> dict[str, tuple[float, tuple]]:
+    """feature -> (idf², ((class, idf·weight), ...)): one lookup per query feature (the query side
+    then needs only raw counts)."""
     postings: dict[str, list[tuple[int, float]]] = {f: [] for f in idf}
-    for k, c in enumerate(centroids):
+    for k, c in enumerate(weights):
         for f, w in c.items():
             postings[f].append((k, idf[f] * w))
     return {f: (idf[f] ** 2, tuple(p)) for f, p in postings.items()}

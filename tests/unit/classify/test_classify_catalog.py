@@ -39,18 +39,19 @@ def _write(tmp_path: Path, text: str) -> Path:
     return path
 
 
+# A subject the catalog does not cover yet (neither as a question nor as an off-topic subject).
 NEW_QUESTION = '''
 [[question]]
-id = "general.travel_rules"
+id = "general.blood_donation"
 family = "general"
-gist = "travel and the vaccine pass abroad"
-keywords = ["voyage*", "safar", "travel", "frontiere*"]
+gist = "giving blood before or after the vaccine"
+keywords = ["sang", "donneur", "don du sang", "dem", "dm", "blood"]
 [question.answer]
 fr = "Réponse approuvée."
 ar = "جواب مصادق عليه."
 [question.phrasings]
-fr = ["quelles sont les règles pour voyager en Europe vacciné", "faut il une quarantaine en arrivant en france", "les frontieres acceptent elles sinopharm"]
-"ary-Latn" = ["bghit nsafer l france wach khass quarantaine", "wach sinopharm maqbul f les frontieres"]
+fr = ["je donne mon sang chaque mois est ce que le vaccin change quelque chose", "combien de temps attendre pour un don du sang", "les donneurs de sang vaccinés sont acceptés ?"]
+"ary-Latn" = ["ana kantbr3 b dem wach nqder mn b3d", "wach l vaccin kaymna3 tbra3 b dem"]
 '''
 
 
@@ -59,9 +60,10 @@ def test_a_question_is_added_by_editing_the_file_only(tmp_path):
     text = text.replace('catalog_version = "', 'catalog_version = "test-', 1)
     path = _write(tmp_path, text + NEW_QUESTION)
     cat = read_catalog(path)
-    assert "general.travel_rules" in {q.id for q in cat.active()}
-    got = Classifier(cat, threshold=0.05).classify("est ce que je peux voyager en espagne avec le vaccin sinopharm")
-    assert got.question_id == "general.travel_rules"
+    assert "general.blood_donation" in {q.id for q in cat.active()}
+    classifier = Classifier(cat, threshold=0.5)
+    for text in ["est ce que je peux donner mon sang apres le vaccin sinopharm", "bghit ntbr3 b dem wach mamnou3"]:
+        assert classifier.classify(text).question_id == "general.blood_donation", classifier.explain(text)
 
 
 def test_retired_question_is_kept_but_never_predicted(tmp_path):
