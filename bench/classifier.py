@@ -12,6 +12,8 @@ that other processes on a shared machine do not distort them.
 - no result cache: result cache disabled; word memo warm (its steady state in a worker).
 - cached, 10% new: a stream where 90% of questions repeat an earlier text, result cache on.
 - scrub:           `scrub` on the same texts (runs on every question and answer).
+- baseline:        `normalise` + `detect_language` alone, the floor every classifier call pays;
+                   the last column gives each measure's rate as a ratio to it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ import unicodedata
 
 from schemas.catalog import load_catalog
 from streams.classify.classifier import Classifier
+from hotline.config import get_settings
+from streams.text.langid import detect_language
+from streams.text.normalise import normalise
 from streams.text.scrub import scrub
 
 GREETINGS = ["", "", "salam ", "bonjour ", "allo ", "السلام عليكم ", "3afak ", "svp "]
@@ -77,7 +82,7 @@ def main() -> None:
     pool = texts[: max(1, len(texts) // 10)]
     repeated = [rng.choice(pool) for _ in range(len(texts))]
     catalog = load_catalog()
-    threshold = 0.05
+    threshold = get_settings().classifier_threshold
 
     builds = [_cpu(lambda: Classifier(catalog, threshold)) for _ in range(args.runs)]
 
@@ -107,17 +112,21 @@ def main() -> None:
 
     cached_times = [_cpu(run_cached) for _ in range(args.runs)]
     scrub_times = [_cpu(lambda: [scrub(t) for t in texts]) for _ in range(args.runs)]
+    base_times = [_cpu(lambda: [detect_language(t, normalise(t)) for t in texts]) for _ in range(args.runs)]
+    base_rate = statistics.median([len(texts) / s for s in base_times])
 
     n = len(texts)
     print(f"classifier throughput, one core, {n} texts ({distinct} distinct), median of {args.runs} runs (CPU time)")
-    print(f"{'measure':<34} {'median':>12} {'min':>12} {'max':>12}")
+    print(f"{'measure':<34} {'median':>12} {'min':>12} {'max':>12} {'x baseline':>11}")
     print(f"{'build from catalog (s)':<34} {statistics.median(builds):>12.3f} {min(builds):>12.3f} {max(builds):>12.3f}")
     for name, times in [("cold: new classifier (q/s)", cold_times),
                         ("no result cache, warm words (q/s)", warm_times),
                         ("result cache, 90% repeats (q/s)", cached_times),
-                        ("scrub (texts/s)", scrub_times)]:
+                        ("scrub (texts/s)", scrub_times),
+                        ("baseline: normalise + langid (q/s)", base_times)]:
         rates = [n / s for s in times]
-        print(f"{name:<34} {statistics.median(rates):>12,.0f} {min(rates):>12,.0f} {max(rates):>12,.0f}")
+        median = statistics.median(rates)
+        print(f"{name:<34} {median:>12,.0f} {min(rates):>12,.0f} {max(rates):>12,.0f} {median / base_rate:>11.2f}")
 
 
 if __name__ == "__main__":

@@ -31,9 +31,11 @@ from __future__ import annotations
 import math
 import struct
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
+from multiprocessing import get_context
 from pathlib import Path
 
 from schemas.catalog import OTHER, Catalog, load_catalog
@@ -129,16 +131,6 @@ class Classifier:
         self._unpack = struct.Struct(f"<{len(self.labels)}Q").unpack
         self._packed_bytes = 8 * len(self.labels)
         self._packed_zero = _pack([0.0] * len(self.labels))
-        self._packed_features: dict[str, dict[str, int]] = {g: {} for g in self._indexes}  # filled lazily
-        self._bigrams: dict[str, dict[str, tuple[float, int]]] = {}
-        for group, index in self._indexes.items():
-            packed = self._bigrams[group] = {}
-            for f, (w2, post) in index.items():
-                if "_" in f and f[0] not in "!~":
-                    scores = [0.0] * len(self.labels)
-                    for k, w in post:
-                        scores[k] = w
-                    packed[f] = (w2, _pack(scores))
 
     # --- features -----------------------------------------------------------------------------
     def _units(self, norm: str) -> tuple[list[str], list[str]]:
@@ -176,14 +168,17 @@ class Classifier:
         # One model per language group: French, Darija and Arabic phrasings of a question share
         # few features, and a model per group keeps each one sharp. A question is scored with the
         # model of the caller's language only.
-        self._indexes: dict[str, dict[str, tuple[float, tuple]]] = {}
+        vectors: dict[str, list[tuple[int, dict[str, float]]]] = {}
         for group, group_docs in docs.items():
-            vectors: list[tuple[int, dict[str, float]]] = []
+            vectors[group] = []
             for k, feats in group_docs:
                 vec = Counter(feats)
                 norm = math.sqrt(sum((n * idf[f]) ** 2 for f, n in vec.items())) or 1.0
-                vectors.append((k, {f: n * idf[f] / norm for f, n in vec.items()}))
-            self._indexes[group] = _inverted(_linear_svm(vectors, n_classes), idf)
+                vectors[group].append((k, {f: n * idf[f] / norm for f, n in vec.items()}))
+        # Fitted in a child process: importing scikit-learn costs ~180 MB of memory that a worker
+        # would otherwise keep for its whole life; the child returns the (small) packed model.
+        with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as child:
+            self._indexes = child.submit(_fit_groups, vectors, n_classes, idf).result()
         self._default_group = max(docs, key=lambda g: len(docs[g]))
 
     def _group(self, language: str) -> str:
@@ -199,7 +194,6 @@ class Classifier:
         if entry is not None:
             return entry
         get = self._indexes[group].get
-        packed = self._packed_features[group]
         unseen = self._unseen.get  # a word's features: the first character is the kind, or "c"
         unseen_gram = self._unseen["c"]
         q2 = 0.0
@@ -210,15 +204,8 @@ class Classifier:
                 q2 += n * n * unseen(f[0], unseen_gram)
                 continue
             q2 += n * n * post[0]
-            if post[1]:
-                p = packed.get(f)
-                if p is None:
-                    scores = [0.0] * len(self.labels)
-                    for k, w in post[1]:
-                        scores[k] = w
-                    p = packed[f] = _pack(scores)
-                total += n * p
-                count += n
+            total += n * post[1]
+            count += n
         # Each packed feature carries one offset per field; the word's entry keeps exactly one.
         entry = (q2, total - (count - 1) * self._packed_zero if count else self._packed_zero)
         if len(memo) >= WORD_CACHE_SIZE:
@@ -235,26 +222,21 @@ class Classifier:
         words = norm.split()
         memo = self._word_cache[group]
         entries = [memo.get(w) or self._unit_entry(w, group) for w in words]
-        # Bigrams (the same strings as _units' bigrams): packed at build time; most are unseen.
-        bigrams = list(map(self._bigrams[group].get, map("_".join, zip(words, words[1:]))))
-        unseen_bigrams = bigrams.count(None)
-        if unseen_bigrams < len(bigrams):
-            entries += [e for e in bigrams if e is not None]
-        q2 = sum([e[0] for e in entries]) + unseen_bigrams * self._unseen["_"]
-        base = len(entries) * _OFFSET
-        raw = self._unpack(sum([e[1] for e in entries]).to_bytes(self._packed_bytes, "little"))
-        scores = [(r - base) * _INV_SCALE for r in raw]
+        # Bigrams (the same strings as _units' bigrams) and multi-word cue phrases: their index
+        # entries are already (squared weight, packed scores); most bigrams are unseen.
         get = self._indexes[group].get
-        unseen = self._unseen
+        extra = list(map(get, map("_".join, zip(words, words[1:]))))
+        unseen_q2 = extra.count(None) * self._unseen["_"]
         for f in self.cues.phrase_labels(norm):
             post = get(f)
             if post is None:
-                q2 += unseen[f[0]]
-                continue
-            q2 += post[0]
-            for k, w in post[1]:
-                scores[k] += w
-        return scores, math.sqrt(q2)
+                unseen_q2 += self._unseen[f[0]]
+            extra.append(post)
+        entries += [e for e in extra if e is not None]
+        q2 = sum([e[0] for e in entries]) + unseen_q2
+        base = len(entries) * _OFFSET
+        raw = self._unpack(sum([e[1] for e in entries]).to_bytes(self._packed_bytes, "little"))
+        return [(r - base) * _INV_SCALE for r in raw], math.sqrt(q2)
 
     def _score(self, norm: str, group: str) -> tuple[int, float]:
         """(class index, confidence) of normalised text."""
@@ -330,7 +312,7 @@ class Classifier:
             if post is None:
                 unknown += 1
                 continue
-            w = dict(post[1]).get(best, 0.0)
+            w = _field(post[1], best)
             if w:
                 contrib[f] += w / qn
         return {
@@ -344,14 +326,29 @@ class Classifier:
         }
 
 
+def _field(packed: int, k: int) -> float:
+    """Class k's score in a packed integer."""
+    return (((packed >> (64 * k)) & 0xFFFF_FFFF_FFFF_FFFF) - _OFFSET) * _INV_SCALE
+
+
 def _pack(scores: list[float]) -> int:
     """Per-class scores as one integer: field k (64 bits) holds offset + score in fixed point."""
     return int.from_bytes(struct.pack(f"<{len(scores)}Q", *[round(v * _SCALE) + _OFFSET for v in scores]), "little")
 
 
-def _linear_svm(vectors: list[tuple[int, dict[str, float]]], n_classes: int) -> list[dict[str, float]]:
-    """Per-class weights of a linear SVM (one-vs-rest, no intercept, so a class score stays one dot
-    product with the query vector)."""
+def _fit_groups(vectors: dict[str, list[tuple[int, dict[str, float]]]], n_classes: int,
+                idf: dict[str, float]) -> dict[str, dict[str, tuple[float, int]]]:
+    return {group: _linear_svm(group_vectors, n_classes, idf) for group, group_vectors in vectors.items()}
+
+
+def _linear_svm(vectors: list[tuple[int, dict[str, float]]], n_classes: int,
+                idf: dict[str, float]) -> dict[str, tuple[float, int]]:
+    """A linear SVM (one-vs-rest, no intercept, so a class score stays one dot product with the
+    query vector), returned as an index: feature -> (idf², idf·weight of every class packed in one
+    integer, see `_pack`). The query side then needs only raw counts, and one packed integer per
+    feature keeps the model small: the weights are dense (a feature weighs for or against every
+    class), and one Python tuple per (feature, class) would take hundreds of megabytes."""
+    from scipy.sparse import csc_matrix
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.svm import LinearSVC
 
@@ -359,17 +356,24 @@ def _linear_svm(vectors: list[tuple[int, dict[str, float]]], n_classes: int) -> 
     X = dv.fit_transform([x for _, x in vectors])
     X.indices, X.indptr = X.indices.astype("int32"), X.indptr.astype("int32")  # liblinear wants 32-bit
     y = [k for k, _ in vectors]
-    names = dv.get_feature_names_out()
-    out: list[dict[str, float]] = [{} for _ in range(n_classes)]
+    names = [str(f) for f in dv.get_feature_names_out()]
     if len(set(y)) == 1:  # a group that knows a single class: every known feature is evidence for it
-        out[y[0]] = {str(f): 1.0 for f in names}
-        return out
+        return {f: (idf[f] ** 2, _pack([idf[f] if k == y[0] else 0.0 for k in range(n_classes)])) for f in names}
     # random_state: liblinear shuffles its coordinates; fixed, the build is deterministic.
-    model = LinearSVC(C=SVM_C, fit_intercept=False, random_state=0, max_iter=5000, class_weight=CLASS_WEIGHT).fit(X, y)
+    model = LinearSVC(C=SVM_C, fit_intercept=False, random_state=0, max_iter=5000,
+                      class_weight=CLASS_WEIGHT).fit(X, y)
     coef = model.coef_ if len(model.classes_) > 2 else [-model.coef_[0], model.coef_[0]]
-    for row, k in zip(coef, model.classes_):
-        out[int(k)] = {str(names[j]): float(row[j]) for j in row.nonzero()[0]}
-    return out
+    classes = [int(k) for k in model.classes_]
+    by_feature = csc_matrix(coef)  # columns = features
+    indptr, rows, data = by_feature.indptr.tolist(), by_feature.indices.tolist(), by_feature.data.tolist()
+    index: dict[str, tuple[float, int]] = {}
+    for j, f in enumerate(names):
+        w = idf[f]
+        scores = [0.0] * n_classes
+        for n in range(indptr[j], indptr[j + 1]):
+            scores[classes[rows[n]]] = w * data[n]
+        index[f] = (w * w, _pack(scores))
+    return index
 
 
 def group_of(language: str) -> str:
@@ -385,16 +389,6 @@ def _kind(feature: str) -> str:
 
 def _kind_weight(feature: str) -> float:
     return KIND_WEIGHTS[_kind(feature)]
-
-
-def _inverted(weights: list[dict[str, float]], idf: dict[str, float]) -> dict[str, tuple[float, tuple]]:
-    """feature -> (idf², ((class, idf·weight), ...)): one lookup per query feature (the query side
-    then needs only raw counts)."""
-    postings: dict[str, list[tuple[int, float]]] = {f: [] for f in idf}
-    for k, c in enumerate(weights):
-        for f, w in c.items():
-            postings[f].append((k, idf[f] * w))
-    return {f: (idf[f] ** 2, tuple(p)) for f, p in postings.items()}
 
 
 @lru_cache(maxsize=4)
