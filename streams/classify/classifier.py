@@ -29,17 +29,16 @@ and every decision can be explained by the features that weighed most (`explain`
 from __future__ import annotations
 
 import math
-import struct
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
-from multiprocessing import get_context
 from pathlib import Path
 
 from schemas.catalog import OTHER, Catalog, load_catalog
 from streams.classify.extract import Extractor, Lexicon
+from streams.classify.packed import field, pack, unpacker
+from streams.classify.svm import fit_groups
 from streams.text.langid import detect_language
 from streams.text.normalise import arabic_to_latin, is_arabic_letter, normalise, stem, strip_arabic_article
 
@@ -47,13 +46,7 @@ TEMPERATURE = 0.1           # softmax temperature over the SVM scores (the confi
 CACHE_SIZE = 50_000         # results memoised by raw text and by normalised text (0: no cache)
 WORD_CACHE_SIZE = 200_000   # per-word score vectors (the vocabulary of callers is Zipfian)
 IDF_FLOOR = 0.1
-# Packed scores: 2^-24 resolution, offset 2^40 per field (room for 2^23 summed units, |sum| < 2^15).
-_SCALE = float(1 << 24)
-_INV_SCALE = 1.0 / _SCALE
-_OFFSET = 1 << 40
 TRANSLITERATE = True        # Arabic-script Darija phrasings also train the Arabizi group
-SVM_C = 1.0                 # liblinear's regularisation (chosen by 5-fold CV on the catalog: 0.3, 1, 3)
-CLASS_WEIGHT = "balanced"
 # Languages that share the model of a related one: Amazigh and English have few phrasings
 # (same script and many loanwords as Arabizi Darija / French); standard Arabic and Darija share the
 # script and much vocabulary, and telling them apart is the least reliable call of the language id.
@@ -128,9 +121,8 @@ class Classifier:
                         (k, self.features(arabic_to_latin(normalise(t)))) for t in texts)
         self._train(docs)
         self._word_cache: dict[str, dict[str, tuple[float, int]]] = {g: {} for g in self._indexes}
-        self._unpack = struct.Struct(f"<{len(self.labels)}Q").unpack
-        self._packed_bytes = 8 * len(self.labels)
-        self._packed_zero = _pack([0.0] * len(self.labels))
+        self._scores = unpacker(len(self.labels))
+        self._packed_zero = pack([0.0] * len(self.labels))
 
     # --- features -----------------------------------------------------------------------------
     def _units(self, norm: str) -> tuple[list[str], list[str]]:
@@ -175,10 +167,7 @@ class Classifier:
                 vec = Counter(feats)
                 norm = math.sqrt(sum((n * idf[f]) ** 2 for f, n in vec.items())) or 1.0
                 vectors[group].append((k, {f: n * idf[f] / norm for f, n in vec.items()}))
-        # Fitted in a child process: importing scikit-learn costs ~180 MB of memory that a worker
-        # would otherwise keep for its whole life; the child returns the (small) packed model.
-        with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as child:
-            self._indexes = child.submit(_fit_groups, vectors, n_classes, idf).result()
+        self._indexes = fit_groups(vectors, n_classes, idf)  # in a child process (svm.py says why)
         self._default_group = max(docs, key=lambda g: len(docs[g]))
 
     def _group(self, language: str) -> str:
@@ -234,9 +223,7 @@ class Classifier:
             extra.append(post)
         entries += [e for e in extra if e is not None]
         q2 = sum([e[0] for e in entries]) + unseen_q2
-        base = len(entries) * _OFFSET
-        raw = self._unpack(sum([e[1] for e in entries]).to_bytes(self._packed_bytes, "little"))
-        return [(r - base) * _INV_SCALE for r in raw], math.sqrt(q2)
+        return self._scores(sum([e[1] for e in entries]), len(entries)), math.sqrt(q2)
 
     def _score(self, norm: str, group: str) -> tuple[int, float]:
         """(class index, confidence) of normalised text."""
@@ -312,7 +299,7 @@ class Classifier:
             if post is None:
                 unknown += 1
                 continue
-            w = _field(post[1], best)
+            w = field(post[1], best)
             if w:
                 contrib[f] += w / qn
         return {
@@ -324,56 +311,6 @@ class Classifier:
             "features": [(f, round(w, 4)) for f, w in contrib.most_common(top)],
             "unknown_features": unknown,
         }
-
-
-def _field(packed: int, k: int) -> float:
-    """Class k's score in a packed integer."""
-    return (((packed >> (64 * k)) & 0xFFFF_FFFF_FFFF_FFFF) - _OFFSET) * _INV_SCALE
-
-
-def _pack(scores: list[float]) -> int:
-    """Per-class scores as one integer: field k (64 bits) holds offset + score in fixed point."""
-    return int.from_bytes(struct.pack(f"<{len(scores)}Q", *[round(v * _SCALE) + _OFFSET for v in scores]), "little")
-
-
-def _fit_groups(vectors: dict[str, list[tuple[int, dict[str, float]]]], n_classes: int,
-                idf: dict[str, float]) -> dict[str, dict[str, tuple[float, int]]]:
-    return {group: _linear_svm(group_vectors, n_classes, idf) for group, group_vectors in vectors.items()}
-
-
-def _linear_svm(vectors: list[tuple[int, dict[str, float]]], n_classes: int,
-                idf: dict[str, float]) -> dict[str, tuple[float, int]]:
-    """A linear SVM (one-vs-rest, no intercept, so a class score stays one dot product with the
-    query vector), returned as an index: feature -> (idf², idf·weight of every class packed in one
-    integer, see `_pack`). The query side then needs only raw counts, and one packed integer per
-    feature keeps the model small: the weights are dense (a feature weighs for or against every
-    class), and one Python tuple per (feature, class) would take hundreds of megabytes."""
-    from scipy.sparse import csc_matrix
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.svm import LinearSVC
-
-    dv = DictVectorizer()
-    X = dv.fit_transform([x for _, x in vectors])
-    X.indices, X.indptr = X.indices.astype("int32"), X.indptr.astype("int32")  # liblinear wants 32-bit
-    y = [k for k, _ in vectors]
-    names = [str(f) for f in dv.get_feature_names_out()]
-    if len(set(y)) == 1:  # a group that knows a single class: every known feature is evidence for it
-        return {f: (idf[f] ** 2, _pack([idf[f] if k == y[0] else 0.0 for k in range(n_classes)])) for f in names}
-    # random_state: liblinear shuffles its coordinates; fixed, the build is deterministic.
-    model = LinearSVC(C=SVM_C, fit_intercept=False, random_state=0, max_iter=5000,
-                      class_weight=CLASS_WEIGHT).fit(X, y)
-    coef = model.coef_ if len(model.classes_) > 2 else [-model.coef_[0], model.coef_[0]]
-    classes = [int(k) for k in model.classes_]
-    by_feature = csc_matrix(coef)  # columns = features
-    indptr, rows, data = by_feature.indptr.tolist(), by_feature.indices.tolist(), by_feature.data.tolist()
-    index: dict[str, tuple[float, int]] = {}
-    for j, f in enumerate(names):
-        w = idf[f]
-        scores = [0.0] * n_classes
-        for n in range(indptr[j], indptr[j + 1]):
-            scores[classes[rows[n]]] = w * data[n]
-        index[f] = (w * w, _pack(scores))
-    return index
 
 
 def group_of(language: str) -> str:
