@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     # --- stream processing -------------------------------------------------------------
     worker_id: str = Field("hotline-worker", description="Faust app id (the consumer group of the workers).")
     worker_web_port: int = Field(6066, description="Port of the Faust worker's web endpoint (0 disables it).")
-    classifier_threshold: float = Field(0.5, description="Below this confidence a question is `other` and goes to the unmatched topic (off-topic subjects of the catalog's [other] section are rejected at any confidence).")
+    classifier_threshold: float = Field(0.4, description="Below this confidence a question is `other` and goes to the unmatched topic (off-topic subjects of the catalog's [other] section are rejected at any confidence).")
     catalog_path: Path | None = Field(None, description="Question catalog TOML file; empty = the catalog shipped in schemas/catalog.toml.")
     window_grace_seconds: int = Field(3600, description="Late events within this grace period still update their window.")
     service_level_seconds: int = Field(20, description="Answered within this many seconds counts toward the service level.")

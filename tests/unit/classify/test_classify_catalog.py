@@ -61,7 +61,7 @@ def test_a_question_is_added_by_editing_the_file_only(tmp_path):
     path = _write(tmp_path, text + NEW_QUESTION)
     cat = read_catalog(path)
     assert "general.blood_donation" in {q.id for q in cat.active()}
-    classifier = Classifier(cat, threshold=0.5)
+    classifier = Classifier(cat, threshold=0.4)
     for text in ["est ce que je peux donner mon sang apres le vaccin sinopharm", "bghit ntbr3 b dem wach mamnou3"]:
         assert classifier.classify(text).question_id == "general.blood_donation", classifier.explain(text)
 
