@@ -285,7 +285,7 @@ class Classifier:
         self._results.clear()
 
     def explain(self, text: str, top: int = 8) -> dict:
-        """Why: the best classes with their cosine, and the features that pushed the winner most."""
+        """Why: the best classes with their score, and the features that pushed the winner most."""
         norm = normalise(text)
         group = self._group(detect_language(text, norm))
         scores, qn = self._similarities(norm, group) if norm else ([0.0] * len(self.labels), 1.0)

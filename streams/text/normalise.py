@@ -143,7 +143,7 @@ _TO_LATIN = {
 def arabic_to_latin(norm: str) -> str:
     """Normalised Arabic-script text spelt the way Arabizi writers spell it, normalised (same
     folds: 7 -> h, 3 -> a, 9 -> k): لقاح -> lkah, كيفاش -> kifach. Why: Darija phrasings in Arabic
-    script then also teach the Latin-script centroids. The article is a separate l; final ه is the vowel a (الجلبه -> ljlba);
+    script then also teach the Latin-script model. The article is a separate l; final ه is the vowel a (الجلبه -> ljlba);
     و and ي are w and y at the start of a word."""
     words = []
     for w in norm.split():
