@@ -52,7 +52,7 @@ TRANSLITERATE = True        # Arabic-script Darija phrasings also train the Arab
 # script and much vocabulary, and telling them apart is the least reliable call of the language id.
 PROTOTYPE_LANGUAGES = {"ber": "ary-Latn", "en": "fr", "ar": "ary"}
 # word, word bigram, char n-gram, question cue keyword, "names a symptom / a vaccine", word stem
-KIND_WEIGHTS = {"#": 1.0, "_": 1.0, "c": 0.5, "!": 2.0, "~": 1.5, "%": 0.5}
+KIND_WEIGHTS = {"#": 1.0, "_": 1.0, "c": 1.0, "!": 2.0, "~": 1.5, "%": 0.5}
 
 
 @dataclass(frozen=True, slots=True)
