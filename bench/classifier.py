@@ -26,9 +26,9 @@ import statistics
 import time
 import unicodedata
 
+from hotline.config import get_settings
 from schemas.catalog import load_catalog
 from streams.classify.classifier import Classifier
-from hotline.config import get_settings
 from streams.text.langid import detect_language
 from streams.text.normalise import normalise
 from streams.text.scrub import scrub

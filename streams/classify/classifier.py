@@ -16,8 +16,8 @@ and every decision can be explained by the features that weighed most (`explain`
   caller's language, detected first, chooses the group (`PROTOTYPE_LANGUAGES`). Classes are the
   active questions plus one reject class per off-topic subject of the catalog's `[other]`
   section. Darija phrasings in Arabic script also train the Arabizi group, transliterated
-  (`normalise.arabic_to_latin`). scikit-learn is used at build time only: its weights are copied
-  into plain dictionaries, and scoring is pure Python.
+  (`normalise.arabic_to_latin`). scikit-learn is used at build time only, in a child process
+  (`svm.py`); scoring is pure Python.
 - Speed: a class score is a dot product and most features belong to one word, so each word's
   (and each bigram's) contribution to every class is memoised, packed in one integer; a question
   costs one lookup per word and bigram and one integer sum. Results are memoised by raw and
