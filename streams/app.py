@@ -247,24 +247,31 @@ def build_app(settings: Settings, web_port: int | None = None, classifier: Any =
         if futs:
             await asyncio.gather(*futs)
 
+    def stage_consumer(stage: str, fetch_bytes: int) -> Any:
+        """A consumer of one stage's own group (`<worker_id>-<stage>`): offsets committed by hand
+        only after the stage's output is acknowledged, and a short session so that a crashed
+        worker's partitions move on quickly."""
+        from aiokafka import AIOKafkaConsumer
+
+        return AIOKafkaConsumer(
+            bootstrap_servers=settings.kafka_bootstrap, group_id=f"{app_id}-{stage}", client_id=f"{app_id}-{stage}",
+            enable_auto_commit=False, auto_offset_reset="earliest", max_partition_fetch_bytes=fetch_bytes,
+            session_timeout_ms=int(SESSION_TIMEOUT * 1000), heartbeat_interval_ms=int(SESSION_TIMEOUT * 250),
+        )
+
     @app.task
     async def enrich_task() -> None:
         await _guarded("enrich", enrich)
 
     async def enrich() -> None:
         """Read the calls topic in batches; commit a batch only once its output is acknowledged."""
-        from aiokafka import AIOKafkaConsumer
         from aiokafka.errors import CommitFailedError, KafkaError
         from aiokafka.structs import OffsetAndMetadata
 
         enricher = state.enricher
         assert enricher is not None
-        consumer = AIOKafkaConsumer(
-            settings.topic_calls, bootstrap_servers=settings.kafka_bootstrap, group_id=f"{app_id}-calls",
-            client_id=f"{app_id}-calls", enable_auto_commit=False, auto_offset_reset="earliest",
-            max_partition_fetch_bytes=4 << 20, session_timeout_ms=int(SESSION_TIMEOUT * 1000),
-            heartbeat_interval_ms=int(SESSION_TIMEOUT * 250),
-        )
+        consumer = stage_consumer("calls", 4 << 20)
+        consumer.subscribe([settings.topic_calls])
         await consumer.start()
         try:
             while True:
@@ -315,7 +322,7 @@ def build_app(settings: Settings, web_port: int | None = None, classifier: Any =
 
     async def aggregate() -> None:
         """The contributions partition: one worker of the group `<worker_id>-aggregate` owns it."""
-        from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener
+        from aiokafka import ConsumerRebalanceListener
         from aiokafka.errors import CommitFailedError, KafkaError
         from aiokafka.structs import OffsetAndMetadata
 
@@ -351,11 +358,7 @@ def build_app(settings: Settings, web_port: int | None = None, classifier: Any =
                 except (CommitFailedError, KafkaError) as exc:
                     log.warning("worker.commit_failed", error=repr(exc)[:200], stage="aggregate")
 
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=settings.kafka_bootstrap, group_id=f"{app_id}-aggregate", client_id=f"{app_id}-aggregate",
-            enable_auto_commit=False, auto_offset_reset="earliest", max_partition_fetch_bytes=8 << 20,
-            session_timeout_ms=int(SESSION_TIMEOUT * 1000), heartbeat_interval_ms=int(SESSION_TIMEOUT * 250),
-        )
+        consumer = stage_consumer("aggregate", 8 << 20)
         consumer.subscribe([contrib_topic], listener=Listener())
         await consumer.start()
         try:
