@@ -50,10 +50,11 @@ TRANSLITERATE = True        # Arabic-script Darija phrasings also train the Lati
 # One model per script. Latin-script callers code-switch: Arabizi Darija is full of French words
 # ("rendez-vous", "deuxième dose"), Amazigh of Darija and French ones, and English callers use the
 # French names; one Latin model learns from all their phrasings (5-fold CV: Arabizi family
-# accuracy 0.895 -> 0.911, French 0.858 -> 0.864, against a French+English and an Arabizi+Amazigh
+# accuracy 0.895 -> 0.912, French 0.858 -> 0.865, against a French+English and an Arabizi+Amazigh
 # model). Standard Arabic and Darija share the script and much vocabulary, and telling them apart
 # is the least reliable call of the language id.
-SCRIPT_GROUPS = {"fr": "latin", "en": "latin", "ary-Latn": "latin", "ber": "latin", "ar": "arabic", "ary": "arabic"}
+SCRIPT_GROUPS = {"fr": "latin", "en": "latin", "ary-Latn": "latin", "ber": "latin",
+                 "ar": "arabic", "ary": "arabic"}
 # word, word bigram, char n-gram, question cue keyword, "names a symptom / a vaccine", word stem
 KIND_WEIGHTS = {"#": 1.0, "_": 1.0, "c": 1.0, "!": 2.0, "~": 1.5, "%": 0.5}
 

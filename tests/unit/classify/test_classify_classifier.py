@@ -113,3 +113,15 @@ def test_explain_names_the_deciding_features(clf):
 def test_get_classifier_is_cached():
     assert get_classifier() is get_classifier()
     assert isinstance(get_classifier().classify("salam"), Classification)
+
+
+@pytest.mark.parametrize(
+    "text, group",
+    [("est-ce que le vaccin est gratuit", "latin"), ("wach lvaccin fabor", "latin"),
+     ("is lvaccin bla lflus", "latin"), ("is the vaccine free", "latin"),
+     ("واش اللقاح فابور", "arabic"), ("هل اللقاح مجاني", "arabic"), ("1717", "latin")],
+)
+def test_one_model_per_script(clf, text, group):
+    """Latin-script callers code-switch, so French, English, Arabizi and Amazigh share one model;
+    text in no known language falls back to the largest (Latin) one."""
+    assert clf.explain(text)["group"] == group
