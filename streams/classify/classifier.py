@@ -317,7 +317,8 @@ class Classifier:
 
 
 def group_of(language: str) -> str:
-    """The model (script group) that scores a language's questions; `und` gets the largest one."""
+    """The model (script group) of a language; a language of no group (`und`) is returned as is,
+    and `Classifier._group` scores it with the largest model."""
     return SCRIPT_GROUPS.get(language, language)
 
 
